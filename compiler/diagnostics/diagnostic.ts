@@ -1,0 +1,70 @@
+// Diagnostics as values: code + severity + span (file, offset, length) + message + hint.
+import { codeOf, formatText, messages, type MessageKey, type Severity } from "./messages.js";
+
+/** A reported problem in a spec. Line/column are derived from `offset` only when printed. */
+export interface Diagnostic {
+  /** Stable code, e.g. `VS1005` (compiler/diagnostics/messages.ts). */
+  code: string;
+  severity: Severity;
+  /** Path of the file as given to the compiler (root spec or INCLUDE path). */
+  file: string;
+  /** UTF-16 offset into the file's text, and length (0 for a point). */
+  offset: number;
+  length: number;
+  message: string;
+  hint?: string;
+}
+
+/**
+ * Collects diagnostics for one compile. Like tsc's parser it drops a second diagnostic with the same
+ * code at the same position, so cascades do not repeat.
+ */
+export class DiagnosticBag {
+  readonly items: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+
+  /** Reports catalogue entry `key` at (file, offset, length) with message arguments. */
+  report(
+    key: MessageKey,
+    file: string,
+    offset: number,
+    length: number,
+    args: readonly (string | number)[] = [],
+    hint?: string,
+  ): void {
+    const def = messages[key];
+    const code = codeOf(key);
+    const k = `${code}\0${file}\0${offset}`;
+    if (this.seen.has(k)) return;
+    this.seen.add(k);
+    const d: Diagnostic = {
+      code,
+      severity: def.severity,
+      file,
+      offset: Math.max(0, offset),
+      length: Math.max(0, length),
+      message: formatText(def.text, args),
+    };
+    const h = hint ?? ("hint" in def ? formatText(def.hint, args) : undefined);
+    if (h !== undefined) d.hint = h;
+    this.items.push(d);
+  }
+
+  /** True if any error (not warning) was reported. */
+  hasErrors(): boolean {
+    return this.items.some((d) => d.severity === "error");
+  }
+
+  /** Diagnostics sorted by file order of first appearance, then offset, then code. */
+  sorted(fileOrder: readonly string[]): Diagnostic[] {
+    const rank = new Map(fileOrder.map((f, i) => [f, i]));
+    return this.items
+      .slice()
+      .sort(
+        (a, b) =>
+          (rank.get(a.file) ?? 1e9) - (rank.get(b.file) ?? 1e9) ||
+          a.offset - b.offset ||
+          (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+      );
+  }
+}

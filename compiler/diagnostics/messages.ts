@@ -1,0 +1,122 @@
+// The diagnostic catalogue: every message the compiler can report, with its stable code.
+// Codes are never reused or renumbered; retire a message by leaving its entry with `retired: true`.
+// Ranges: 1xxx lexical/syntax, 2xxx instruction arguments and flags, 3xxx stages and scoping,
+// 4xxx machine/kernel/network/packages, 5xxx INCLUDE. `{0}`, `{1}` are message arguments.
+
+/** Severity of a diagnostic. Errors make `compile` fail; warnings never do. */
+export type Severity = "error" | "warning";
+
+/** One catalogue entry. */
+export interface MessageDef {
+  code: number;
+  severity: Severity;
+  text: string;
+  /** Optional fixed hint; call sites may give a more specific one (e.g. did-you-mean). */
+  hint?: string;
+}
+
+/** The catalogue, keyed by a stable symbolic name. */
+export const messages = {
+  // 1xxx — lexical and syntax
+  emptyContinuation: { code: 1001, severity: "warning", text: "Empty continuation line.", hint: "Remove the empty line, or end the instruction before it; a future Dockerfile syntax makes this an error." },
+  lineTooLong: { code: 1002, severity: "error", text: "Line is longer than the maximum of 65535 characters." },
+  unterminatedHeredoc: { code: 1003, severity: "error", text: "Unterminated heredoc '{0}': end of file reached before the terminator line.", hint: "Add a line containing exactly '{0}'." },
+  duplicateDirective: { code: 1004, severity: "error", text: "Only one '{0}' parser directive can be used." },
+  syntaxError: { code: 1005, severity: "error", text: "{0}" },
+  invalidEscape: { code: 1006, severity: "error", text: "Invalid escape character '{0}': only '\\' and '`' are allowed." },
+  noInstructions: { code: 1007, severity: "error", text: "File with no instructions." },
+  unknownInstruction: { code: 1008, severity: "error", text: "Unknown instruction '{0}'." },
+  missingArguments: { code: 1009, severity: "error", text: "{0} requires at least {1} argument(s)." },
+  wrongArgumentCount: { code: 1010, severity: "error", text: "{0} requires exactly {1} argument(s)." },
+  jsonNotStrings: { code: 1011, severity: "error", text: "When using JSON array syntax, arrays must be comprised of strings only." },
+  execFormRequired: { code: 1012, severity: "error", text: "{0} requires the arguments to be in JSON form (e.g. [\"/bin/sh\", \"-c\"])." },
+  heredocNotAllowed: { code: 1013, severity: "error", text: "A heredoc cannot be used as the destination of {0}." },
+  maintainerDeprecated: { code: 1014, severity: "warning", text: "MAINTAINER is deprecated.", hint: "Use LABEL org.opencontainers.image.authors=\"...\" instead." },
+  onbuildMissing: { code: 1015, severity: "error", text: "ONBUILD requires an instruction to run at trigger time." },
+  onbuildForbidden: { code: 1016, severity: "error", text: "{0} is not allowed as an ONBUILD trigger." },
+
+  // 2xxx — flags and arguments
+  unknownFlag: { code: 2001, severity: "error", text: "Unknown flag --{0} for {1}." },
+  duplicateFlag: { code: 2002, severity: "error", text: "Duplicate flag specified: --{0}." },
+  flagMissingValue: { code: 2003, severity: "error", text: "Missing a value on flag --{0}.", hint: "Write --{0}=VALUE (a value after a space is not accepted)." },
+  flagBadBool: { code: 2004, severity: "error", text: "Expecting boolean value for flag --{0}, not '{1}'." },
+  flagBadValue: { code: 2005, severity: "error", text: "Invalid value '{1}' for --{0}: {2}" },
+  envMissingValue: { code: 2006, severity: "error", text: "{0} must have two arguments." },
+  envBadPair: { code: 2007, severity: "error", text: "{0} names can not be blank." },
+  argEmptyName: { code: 2008, severity: "error", text: "ARG names can not be blank." },
+  badSubstitution: { code: 2009, severity: "error", text: "{0}" },
+  invalidStageName: { code: 2010, severity: "error", text: "Invalid stage name '{0}': it must match ^[a-z][a-z0-9-_.]*$." },
+  fromBadArgs: { code: 2011, severity: "error", text: "FROM requires either one or three arguments (image [AS name])." },
+  healthcheckNoneArgs: { code: 2012, severity: "error", text: "HEALTHCHECK NONE takes no arguments." },
+  healthcheckBadType: { code: 2013, severity: "error", text: "Unknown type '{0}' in HEALTHCHECK (try CMD or NONE)." },
+  healthcheckDuration: { code: 2014, severity: "error", text: "Invalid duration for --{0}: {1}" },
+  healthcheckRetries: { code: 2015, severity: "error", text: "--retries must be an integer of at least 0, not '{0}'." },
+  badMount: { code: 2016, severity: "error", text: "Invalid --mount: {0}" },
+  mountFromVariable: { code: 2017, severity: "error", text: "'from' of --mount cannot contain variables.", hint: "Define an alias stage instead: FROM $IMAGE AS src, then --mount=from=src." },
+  badPort: { code: 2018, severity: "error", text: "Invalid port '{0}': {1}" },
+  badChown: { code: 2019, severity: "error", text: "Invalid --chown '{0}': {1}" },
+  badChmod: { code: 2020, severity: "error", text: "Invalid --chmod '{0}': {1}" },
+  badChecksum: { code: 2021, severity: "error", text: "Invalid --checksum '{0}': expected sha256:<64 hex digits>." },
+  badPlatform: { code: 2022, severity: "error", text: "Invalid platform '{0}': {1}" },
+  badImageRef: { code: 2023, severity: "error", text: "Invalid image reference '{0}': {1}" },
+  emptyVolume: { code: 2024, severity: "error", text: "VOLUME specified can not be an empty string." },
+  badSignal: { code: 2025, severity: "error", text: "Invalid STOPSIGNAL '{0}': {1}" },
+  flagNotApplicable: { code: 2026, severity: "error", text: "--{0} can only be used with {1}." },
+  emptyShell: { code: 2027, severity: "error", text: "SHELL requires at least one element." },
+
+  // 3xxx — stages and scoping
+  noBuildStage: { code: 3001, severity: "error", text: "No build stage in current context: {0} must come after a FROM.", hint: "Only ARG may come before the first FROM." },
+  duplicateStage: { code: 3002, severity: "error", text: "Duplicate stage name '{0}' (first defined at line {1})." },
+  unknownTarget: { code: 3003, severity: "error", text: "Target stage '{0}' could not be found." },
+  stageAfterUse: { code: 3004, severity: "error", text: "Stage '{0}' needs to be defined before the current stage." },
+  selfReference: { code: 3005, severity: "error", text: "Stage '{0}' cannot refer to itself." },
+  unusedArg: { code: 3006, severity: "warning", text: "ARG '{0}' is declared but never used." },
+  undefinedVar: { code: 3007, severity: "warning", text: "Variable '{0}' is not declared in this scope; it expands to an empty string.", hint: "Declare it with ARG {0} (a global ARG needs a bare 'ARG {0}' inside the stage)." },
+  fromIndexOutOfRange: { code: 3008, severity: "error", text: "Stage index {0} does not refer to an earlier stage." },
+  unusedBuildArg: { code: 3009, severity: "warning", text: "Build argument '{0}' is not consumed by any ARG." },
+  emptyFromImage: { code: 3010, severity: "error", text: "FROM image reference is empty after variable expansion." },
+  stageCycle: { code: 3011, severity: "error", text: "Stage '{0}' depends on itself through '{1}'." },
+  multipleMachine: { code: 3012, severity: "warning", text: "{0} appears more than once in this stage; the last one wins." },
+
+  // 4xxx — machine, kernel, network, packages
+  machineUnknownKey: { code: 4001, severity: "error", text: "Unknown MACHINE setting '{0}'." },
+  machineBadValue: { code: 4002, severity: "error", text: "Invalid MACHINE {0} '{1}': {2}" },
+  machineBadCpus: { code: 4003, severity: "error", text: "MACHINE cpus must be a whole number from 1 to 512, not '{0}'." },
+  machineUnsupportedArch: { code: 4004, severity: "error", text: "Unsupported architecture '{0}'.", hint: "Supported: {1}." },
+  machineBadLaunch: { code: 4005, severity: "error", text: "MACHINE launch must be 'container' or 'vm', not '{0}'." },
+  machineSetting: { code: 4006, severity: "error", text: "MACHINE settings are key=value words, not '{0}'." },
+  kernelSource: { code: 4007, severity: "error", text: "KERNEL needs exactly one source: --distro=NAME:SUITE (with optional --package=NAME[=VERSION]) or --file=PATH." },
+  badDistro: { code: 4008, severity: "error", text: "Invalid --distro '{0}': expected NAME:SUITE, e.g. debian:trixie." },
+  unsupportedDistro: { code: 4009, severity: "error", text: "Unsupported distribution '{0}'.", hint: "Supported: debian." },
+  packagesMissingDistro: { code: 4010, severity: "error", text: "PACKAGES needs --distro=NAME:SUITE (e.g. --distro=debian:bookworm)." },
+  badPackageName: { code: 4011, severity: "error", text: "Invalid package '{0}': {1}" },
+  networkMode: { code: 4012, severity: "error", text: "NETWORK must be 'none' or 'user', not '{0}'." },
+  badPublish: { code: 4013, severity: "error", text: "Invalid PUBLISH '{0}': {1}" },
+  publishWithoutNetwork: { code: 4014, severity: "error", text: "PUBLISH needs networking, but NETWORK is 'none'." },
+  vmWithoutKernel: { code: 4015, severity: "warning", text: "MACHINE launch=vm but no KERNEL in this stage; the runner's default kernel for {0} will be used." },
+  duplicatePackage: { code: 4016, severity: "warning", text: "Package '{0}' is listed more than once." },
+  archMismatch: { code: 4017, severity: "error", text: "--arch={0} conflicts with this stage's platform architecture {1}." },
+
+  // 5xxx — INCLUDE
+  includeNotFound: { code: 5001, severity: "error", text: "Cannot read included file '{0}': {1}" },
+  includeCycle: { code: 5002, severity: "error", text: "INCLUDE cycle: {0}." },
+  includeDepth: { code: 5003, severity: "error", text: "INCLUDE nesting deeper than {0} levels." },
+  includeArgs: { code: 5004, severity: "error", text: "INCLUDE takes exactly one path." },
+  includeInOnbuild: { code: 5005, severity: "error", text: "INCLUDE cannot be used inside ONBUILD." },
+} as const satisfies Record<string, MessageDef & { retired?: boolean }>;
+
+/** A catalogue key. */
+export type MessageKey = keyof typeof messages;
+
+/** The printed code of a catalogue entry, e.g. `VS1005`. */
+export function codeOf(key: MessageKey): string {
+  return `VS${messages[key].code}`;
+}
+
+/** Substitutes `{0}`, `{1}`… in `text` with `args`. */
+export function formatText(text: string, args: readonly (string | number)[]): string {
+  return text.replace(/\{(\d+)\}/g, (m, i: string) => {
+    const v = args[Number(i)];
+    return v === undefined ? m : String(v);
+  });
+}

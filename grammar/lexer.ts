@@ -1,0 +1,347 @@
+// The hand-written, line-oriented lexer: source text → chevrotain tokens (offsets only; line and
+// column are computed lazily from offsets, for diagnostics). Implements the file-level rules of
+// DOCKERFILE.md §1 (L1–L8), parser directives (§2) and heredoc bodies (§5 H1–H2).
+import type { IToken, TokenType } from "chevrotain";
+import { Args, Directive, Heredoc, keywordTokens, Nested, Onbuild, UnknownKeyword } from "./tokens.js";
+import { rawWords } from "./rawWords.js";
+
+/** The escape character of a file (`# escape=` directive, DOCKERFILE.md D3). */
+export type EscapeChar = "\\" | "`";
+
+/** Payload of a Directive token. */
+export interface DirectivePayload {
+  /** Lowercased key. */
+  key: string;
+  value: string;
+  keyOffset: number;
+  valueOffset: number;
+}
+
+/**
+ * Payload of an Args token whose logical line spans several physical lines (absent otherwise: then
+ * `image[i]` is at source offset `startOffset + i`). `segments` maps offsets in `image` back to the
+ * source: flat pairs [textOffset, sourceOffset, …], one per joined physical line.
+ */
+export interface ArgsPayload {
+  segments: number[];
+}
+
+/** Payload of a Heredoc token. The token's `startOffset` is the first body line. */
+export interface HeredocPayload {
+  /** Delimiter with quotes removed. */
+  name: string;
+  /** `<<-`: leading tabs were stripped from body lines and terminator. */
+  chomp: boolean;
+  /** True when no part of the delimiter was quoted: the body is subject to expansion (H3). */
+  expand: boolean;
+  /** File descriptor prefix (`3<<EOF`), or null. */
+  fd: number | null;
+  /** The body, each line terminated by `\n` (tabs stripped if chomp). */
+  content: string;
+  /** Source offset and length of the `<<EOF` word in the instruction line. */
+  wordOffset: number;
+  wordLength: number;
+  /** True when EOF came before the terminator. */
+  unterminated: boolean;
+}
+
+/** A lexical problem; the compiler maps `kind` to a catalogued diagnostic. */
+export interface LexProblem {
+  kind:
+    | "emptyContinuation"
+    | "lineTooLong"
+    | "unterminatedHeredoc"
+    | "duplicateDirective"
+    | "invalidEscape";
+  offset: number;
+  length: number;
+  /** Message argument (directive key, heredoc name…). */
+  arg?: string;
+}
+
+/** Result of lexing one file. */
+export interface LexResult {
+  tokens: IToken[];
+  escape: EscapeChar;
+  problems: LexProblem[];
+  /** Offset where content starts (1 if a BOM was skipped). */
+  start: number;
+}
+
+/** Physical line length limit, DOCKERFILE.md L6. */
+export const MAX_LINE_LENGTH = 65535;
+
+const DIRECTIVE_RE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$/;
+const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
+const HEREDOC_RE = /^(\d*)<<(-?)\s*([^<]*)$/;
+const HEREDOC_KEYWORDS = new Set(["run", "copy", "add"]);
+
+function isWs(c: number): boolean {
+  // space, \t, \v, \f, \r (L1)
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
+}
+
+function tok(type: TokenType, image: string, start: number, end: number, payload?: unknown): IToken {
+  // A plain literal of one fixed shape (cheaper than createTokenInstance's line/column fields).
+  return { image, startOffset: start, endOffset: end, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type, payload };
+}
+
+/** A cursor over physical lines. `end` excludes the `\n` and a trailing `\r`. */
+class Lines {
+  pos: number;
+  lineStart = 0;
+  lineEnd = 0;
+  constructor(
+    readonly text: string,
+    start: number,
+    readonly problems: LexProblem[],
+  ) {
+    this.pos = start;
+  }
+  /** Advances to the next physical line; false at end of input. */
+  next(): boolean {
+    const text = this.text;
+    if (this.pos >= text.length) return false;
+    const start = this.pos;
+    let nl = text.indexOf("\n", start);
+    if (nl < 0) nl = text.length;
+    let end = nl;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    this.lineStart = start;
+    this.lineEnd = end;
+    this.pos = nl + 1;
+    if (end - start > MAX_LINE_LENGTH) {
+      this.problems.push({ kind: "lineTooLong", offset: start, length: end - start });
+    }
+    return true;
+  }
+}
+
+/**
+ * Lexes a vmspec/Dockerfile source. Never throws; problems are returned as values.
+ * Token stream shape: Directive* (Keyword|UnknownKeyword Args? Heredoc* | Onbuild Keyword? Args? Heredoc*)*
+ */
+export function lex(text: string): LexResult {
+  const problems: LexProblem[] = [];
+  const tokens: IToken[] = [];
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0; // L5
+  const lines = new Lines(text, start, problems);
+  let escape: EscapeChar = "\\";
+  const escCode = () => escape.charCodeAt(0);
+
+  // §2: directives, only at the very top.
+  const seen = new Set<string>();
+  let pending = false; // a line was read but not consumed by directive scanning
+  while (lines.next()) {
+    const line = text.slice(lines.lineStart, lines.lineEnd);
+    const m = DIRECTIVE_RE.exec(line);
+    const key = m?.[1]?.toLowerCase();
+    if (m === null || key === undefined || !KNOWN_DIRECTIVES.has(key)) {
+      pending = true;
+      break;
+    }
+    const value = m[2]!;
+    const keyOffset = lines.lineStart + line.indexOf(m[1]!);
+    const valueOffset = lines.lineStart + line.lastIndexOf(value);
+    if (seen.has(key)) {
+      problems.push({ kind: "duplicateDirective", offset: keyOffset, length: key.length, arg: key });
+    } else {
+      seen.add(key);
+      if (key === "escape") {
+        if (value === "\\" || value === "`") escape = value;
+        else problems.push({ kind: "invalidEscape", offset: valueOffset, length: value.length, arg: value });
+      }
+    }
+    const payload: DirectivePayload = { key, value, keyOffset, valueOffset };
+    tokens.push(tok(Directive, line, lines.lineStart, lines.lineEnd - 1, payload));
+  }
+
+  const esc = escCode();
+  // Per logical line scratch state.
+  while (pending || lines.next()) {
+    pending = false;
+    // First physical line: skip leading whitespace (L2), blank lines and comments (L3).
+    let s = lines.lineStart;
+    const e0 = lines.lineEnd;
+    while (s < e0 && isWs(text.charCodeAt(s))) s++;
+    if (s === e0 || text.charCodeAt(s) === 35 /* # */) continue;
+
+    // Read the logical line: physical lines joined while they end in the escape char (L4).
+    let joined = "";
+    const segments: number[] = [];
+    let lineS = s;
+    let lineE = e0;
+    let emptyContinuationAt = -1;
+    for (;;) {
+      let j = lineE - 1;
+      while (j >= lineS && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+      const continues =
+        j >= lineS && text.charCodeAt(j) === esc && (j === lines.lineStart || text.charCodeAt(j - 1) !== esc);
+      const partEnd = continues ? j : lineE;
+      segments.push(joined.length, lineS);
+      joined += text.slice(lineS, partEnd);
+      if (!continues) break;
+      // Continuation: skip comment lines and (with a warning) empty lines.
+      let got = false;
+      while (lines.next()) {
+        let k = lines.lineStart;
+        while (k < lines.lineEnd && isWs(text.charCodeAt(k))) k++;
+        if (k === lines.lineEnd) {
+          if (emptyContinuationAt < 0) emptyContinuationAt = lines.lineStart;
+          continue;
+        }
+        if (text.charCodeAt(k) === 35) continue;
+        got = true;
+        break;
+      }
+      if (!got) break; // EOF after an escape is fine (L4)
+      lineS = lines.lineStart;
+      lineE = lines.lineEnd;
+    }
+    if (emptyContinuationAt >= 0) {
+      problems.push({ kind: "emptyContinuation", offset: emptyContinuationAt, length: 0 });
+    }
+
+    // Keyword = first word (L1); Args = the rest, whitespace-trimmed.
+    const mapOff = (i: number): number => mapOffset(segments, i);
+    let k = 0;
+    while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
+    const kwImage = joined.slice(0, k);
+    let kwLower = kwImage.toLowerCase();
+    const kwStart = mapOff(0);
+    let nestedLower = kwLower;
+    if (kwLower === "onbuild") {
+      tokens.push(tok(Onbuild, kwImage, kwStart, kwStart + k - 1));
+      while (k < joined.length && isWs(joined.charCodeAt(k))) k++;
+      const n0 = k;
+      while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
+      if (k > n0) {
+        const nested = joined.slice(n0, k);
+        nestedLower = nested.toLowerCase();
+        const ns = mapOff(n0);
+        tokens.push(tok(Nested, nested, ns, ns + nested.length - 1));
+      } else {
+        nestedLower = "";
+      }
+    } else {
+      const type = keywordTokens.get(kwLower) ?? UnknownKeyword;
+      tokens.push(tok(type, kwImage, kwStart, kwStart + k - 1));
+    }
+    kwLower = nestedLower;
+    while (k < joined.length && isWs(joined.charCodeAt(k))) k++;
+    let aEnd = joined.length;
+    while (aEnd > k && isWs(joined.charCodeAt(aEnd - 1))) aEnd--;
+    let argsText = "";
+    let argsSegments: number[] = [];
+    if (aEnd > k) {
+      argsText = k === 0 && aEnd === joined.length ? joined : joined.slice(k, aEnd);
+      argsSegments = segments.length === 2 ? [0, segments[1]! + k] : shiftSegments(segments, k);
+      const aStart = argsSegments[1]!;
+      const payload: ArgsPayload | undefined = argsSegments.length === 2 ? undefined : { segments: argsSegments };
+      tokens.push(tok(Args, argsText, aStart, mapOff(aEnd - 1), payload));
+    }
+
+    // §5: heredocs, for RUN/COPY/ADD (also under ONBUILD).
+    if (argsText.length > 0 && HEREDOC_KEYWORDS.has(kwLower) && argsText.includes("<<")) {
+      for (const w of rawWords(argsText)) {
+        const m = HEREDOC_RE.exec(w.text);
+        if (m === null || m[3]!.length === 0) continue;
+        const unq = unquoteDelimiter(m[3]!);
+        if (unq === null) continue;
+        const chomp = m[2] === "-";
+        const wordOffset = mapOffset(argsSegments, w.offset);
+        let content = "";
+        let terminated = false;
+        let bodyStart = -1;
+        while (lines.next()) {
+          if (bodyStart < 0) bodyStart = lines.lineStart;
+          let ls = lines.lineStart;
+          if (chomp) while (ls < lines.lineEnd && text.charCodeAt(ls) === 9) ls++;
+          const line = text.slice(ls, lines.lineEnd);
+          if (line === unq.name) {
+            terminated = true;
+            break;
+          }
+          content += line + "\n";
+        }
+        if (bodyStart < 0) bodyStart = text.length;
+        if (!terminated) {
+          problems.push({ kind: "unterminatedHeredoc", offset: wordOffset, length: w.text.length, arg: unq.name });
+        }
+        const payload: HeredocPayload = {
+          name: unq.name,
+          chomp,
+          expand: unq.expand,
+          fd: m[1]!.length > 0 ? Number(m[1]) : null,
+          content,
+          wordOffset,
+          wordLength: w.text.length,
+          unterminated: !terminated,
+        };
+        const endOff = terminated ? lines.lineEnd : text.length;
+        tokens.push(tok(Heredoc, content, bodyStart, Math.max(bodyStart, endOff - 1), payload));
+      }
+    }
+  }
+  return { tokens, escape, problems, start };
+}
+
+/** Maps an offset in a joined logical line to a source offset using flat [textOff, srcOff] pairs. */
+export function mapOffset(segments: readonly number[], i: number): number {
+  if (segments.length === 2) return segments[1]! + i - segments[0]!;
+  let best = 0;
+  for (let p = 0; p < segments.length; p += 2) {
+    if (segments[p]! <= i) best = p;
+    else break;
+  }
+  return segments[best + 1]! + (i - segments[best]!);
+}
+
+function shiftSegments(segments: readonly number[], k: number): number[] {
+  if (k === 0) return segments.slice();
+  const out: number[] = [];
+  for (let p = 0; p < segments.length; p += 2) {
+    const t = segments[p]!;
+    const s = segments[p + 1]!;
+    const nextT = p + 2 < segments.length ? segments[p + 2]! : Infinity;
+    if (nextT <= k) continue;
+    if (t <= k) out.push(0, s + (k - t));
+    else out.push(t - k, s);
+  }
+  return out;
+}
+
+/**
+ * Removes quotes/escapes from a heredoc delimiter like the shell lexer does (H3). `expand` is false
+ * when quoting removed quote characters. Returns null when the delimiter is several words.
+ */
+function unquoteDelimiter(raw: string): { name: string; expand: boolean } | null {
+  let name = "";
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === "'") {
+      const j = raw.indexOf("'", i + 1);
+      if (j < 0) return null;
+      name += raw.slice(i + 1, j);
+      quoted = true;
+      i = j;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < raw.length && raw[j] !== '"'; j++) {
+        if (raw[j] === "\\" && j + 1 < raw.length) name += raw[++j];
+        else name += raw[j];
+      }
+      if (j >= raw.length) return null;
+      quoted = true;
+      i = j;
+    } else if (c === "\\" && i + 1 < raw.length) {
+      name += raw[++i];
+    } else if (c === " " || c === "\t") {
+      return null;
+    } else {
+      name += c;
+    }
+  }
+  return name.length > 0 ? { name, expand: !quoted } : null;
+}
