@@ -8,6 +8,9 @@ const SPACE = 32;
 const TAB = 9;
 const COLON = 58;
 const CR = 13;
+const NEWLINE = Buffer.from("\n");
+/** The package name at the start of one relation alternative. */
+const NAME_RE = /^\s*([^\s(:[]+)/;
 const PACKAGE_PREFIX = Buffer.from("Package:");
 const PROVIDES_NEEDLE = Buffer.from("\nProvides:");
 const BLANK_LINE = Buffer.from("\n\n");
@@ -221,24 +224,32 @@ export class PackagesIndex {
   private buildProvides(): Map<string, number[]> {
     const out = new Map<string, number[]>();
     const buf = this.buf;
+    // Gather every Provides value (with continuation lines) and its stanza, then split them with
+    // native string operations in one go: far faster than a byte loop on a cold JIT.
+    const parts: Buffer[] = [];
+    const owners: number[] = [];
     let pos = buf.indexOf(PROVIDES_NEEDLE);
     while (pos >= 0) {
-      const i = this.stanzaAt(pos + 1);
-      // Value: to the end of the line plus any continuation lines.
-      const vs = pos + PROVIDES_NEEDLE.length;
+      let vs = pos + PROVIDES_NEEDLE.length;
+      while (buf[vs] === SPACE || buf[vs] === TAB) vs++;
       let ve = buf.indexOf(NL, vs);
       while (ve >= 0 && (buf[ve + 1] === SPACE || buf[ve + 1] === TAB)) ve = buf.indexOf(NL, ve + 1);
       if (ve < 0) ve = buf.length;
-      // Only names are needed here: each comma/pipe-separated item up to a space, `(` or `:`.
-      const value = buf.toString("latin1", vs, ve);
-      for (const item of value.split(/[,|]/)) {
-        const name = /^\s*([^\s(:\[]+)/.exec(item)?.[1];
-        if (name === undefined) continue;
+      parts.push(buf.subarray(vs, ve), NEWLINE);
+      owners.push(this.stanzaAt(pos + 1));
+      pos = buf.indexOf(PROVIDES_NEEDLE, ve);
+    }
+    const lines = Buffer.concat(parts).toString("latin1").replace(/\n[ \t]/g, " ").split("\n");
+    for (let l = 0; l < owners.length; l++) {
+      const i = owners[l]!;
+      for (const item of lines[l]!.split(/[,|]/)) {
+        const m = NAME_RE.exec(item);
+        if (m === null) continue;
+        const name = m[1]!;
         const list = out.get(name);
         if (list === undefined) out.set(name, [i]);
         else if (list[list.length - 1] !== i) list.push(i);
       }
-      pos = buf.indexOf(PROVIDES_NEEDLE, ve);
     }
     return out;
   }
