@@ -1,0 +1,89 @@
+// Layer creation: entries → deterministic tar → gzip, streamed into the store, diff_id and digest in one pass.
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { constants as zc, createGzip } from "node:zlib";
+import { DigestStream, type Digest } from "./digest.js";
+import { ImageError, ioError } from "./errors.js";
+import { walkTree, type LayerEntry, type WalkOptions } from "./layerEntries.js";
+import { MT_OCI_LAYER_GZIP, MT_OCI_LAYER_TAR } from "./mediaTypes.js";
+import type { Descriptor } from "./ociTypes.js";
+import type { Store } from "./store.js";
+import { END_OF_ARCHIVE, encodeHeader, padding } from "./tarFormat.js";
+
+/** A layer as stored: its descriptor (compressed digest/size) plus the uncompressed digest (diff_id). */
+export interface Layer {
+  descriptor: Descriptor;
+  diffId: Digest;
+  /** Uncompressed tar size in bytes. */
+  uncompressedSize: number;
+}
+
+/** Layer compression. zstd is not written (Node 20's zlib has no zstd); it is read on import. */
+export type Compression = "gzip" | "none";
+
+/** Options of `createLayer`. */
+export interface CreateLayerOptions {
+  compression?: Compression;
+  /** gzip level 0–9 (zlib). Default 6, gzip(1)'s default. */
+  gzipLevel?: number;
+}
+
+async function* fileBody(e: LayerEntry): AsyncGenerator<Buffer> {
+  let n = 0;
+  const rs = createReadStream(e.source!, { highWaterMark: 1 << 20 });
+  try {
+    for await (const c of rs) {
+      const b = c as Buffer;
+      n += b.length;
+      if (n > e.size) throw new ImageError("IMG_IO", `${e.source} grew while being archived`, { path: e.source });
+      yield b;
+    }
+  } catch (err) {
+    throw ioError(err, e.source!, "cannot read");
+  }
+  if (n !== e.size) throw new ImageError("IMG_IO", `${e.source} shrank while being archived`, { path: e.source });
+}
+
+/**
+ * The tar stream of `entries` (a generator: nothing is buffered beyond one chunk). Regular file
+ * bodies are read from `entry.source`; a file whose size changes while read is an error.
+ */
+export async function* tarStream(entries: AsyncIterable<LayerEntry> | Iterable<LayerEntry>): AsyncGenerator<Buffer> {
+  for await (const e of entries) {
+    yield encodeHeader(e);
+    if (e.type === "file" && e.size > 0) {
+      if (e.source === undefined) throw new ImageError("IMG_UNSUPPORTED_FILE", `entry ${e.path} has no content source`, { path: e.path });
+      yield* fileBody(e);
+      const pad = padding(e.size);
+      if (pad.length > 0) yield pad;
+    }
+  }
+  yield END_OF_ARCHIVE;
+}
+
+/**
+ * Writes a layer made of `entries` into the store, streaming: tar → (diff_id hash) → gzip →
+ * (digest hash) → blob temp file. Returns its descriptor and diff_id. The same entries and options
+ * give the same bytes, hence the same digests.
+ */
+export async function createLayer(store: Store, entries: AsyncIterable<LayerEntry> | Iterable<LayerEntry>, opts: CreateLayerOptions = {}): Promise<Layer> {
+  const compression = opts.compression ?? "gzip";
+  const tar = Readable.from(tarStream(entries), { objectMode: false, highWaterMark: 1 << 20 });
+  const diff = new DigestStream({ highWaterMark: 1 << 20 });
+  if (compression === "none") {
+    const [, blob] = await Promise.all([pipeline(tar, diff), store.putBlob(diff)]);
+    const r = diff.result();
+    return { descriptor: { mediaType: MT_OCI_LAYER_TAR, digest: blob.digest, size: blob.size }, diffId: r.digest, uncompressedSize: r.size };
+  }
+  // gzip header: mtime 0, no name (zlib's defaults), so output depends only on the tar bytes and level.
+  const gz = createGzip({ level: opts.gzipLevel ?? 6, chunkSize: 1 << 16, strategy: zc.Z_DEFAULT_STRATEGY });
+  const [, blob] = await Promise.all([pipeline(tar, diff, gz), store.putBlob(gz)]);
+  const r = diff.result();
+  return { descriptor: { mediaType: MT_OCI_LAYER_GZIP, digest: blob.digest, size: blob.size }, diffId: r.digest, uncompressedSize: r.size };
+}
+
+/** Convenience: a layer holding every entry of the directory tree `root` (see walkTree). */
+export function createLayerFromDir(store: Store, root: string, opts: CreateLayerOptions & WalkOptions = {}): Promise<Layer> {
+  return createLayer(store, walkTree(root, opts), opts);
+}
