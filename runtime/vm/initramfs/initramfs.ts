@@ -11,8 +11,8 @@ export interface InitOptions {
   /** Printed on its own line once /proc, /sys and /dev are mounted. */
   marker?: string;
   /**
-   * Shell commands run in order by busybox `sh`. If given, /init powers the machine off after
-   * them with the status of the last command (0 → FINISHER_PASS via `poweroff -f`; non-zero →
+   * Shell commands run in order by busybox `sh`, in one subshell. If given, /init powers the
+   * machine off after them with the status of the last command (or of an `exit N`) (0 → FINISHER_PASS via `poweroff -f`; non-zero →
    * FINISHER_FAIL with that status, written with `devmem` to the finisher). If absent, /init runs
    * an interactive shell on the console and powers off when it exits.
    */
@@ -38,8 +38,8 @@ export function initScript(opts: InitOptions = {}): string {
     `echo ${shellQuote(marker)}`,
   ];
   if (opts.commands) {
-    lines.push("rc=0");
-    for (const c of opts.commands) lines.push(c, "rc=$?");
+    // In a subshell, so `exit N` in a command ends the command list (not PID 1) with status N.
+    lines.push("(", ...opts.commands, ")", "rc=$?");
     lines.push(
       "sync",
       'if [ "$rc" -eq 0 ]; then poweroff -f; fi',

@@ -73,7 +73,7 @@ test("/init: mounts, marker, commands with status capture, power-off paths", () 
     assert.ok(s.includes(needle), needle);
   }
   assert.ok(s.includes(`echo 'HELLO '\\''x'\\'''`), "marker is shell-quoted");
-  assert.ok(s.indexOf("echo a\nrc=$?\nfalse\nrc=$?") > 0);
+  assert.ok(s.includes("(\necho a\nfalse\n)\nrc=$?\n"), "commands run in one subshell, status captured");
   assert.ok(s.includes('if [ "$rc" -eq 0 ]; then poweroff -f; fi'));
   assert.ok(s.includes("devmem 0x100000 32 $(( (rc << 16) | 0x3333 ))"));
   const interactive = initScript();
