@@ -1,0 +1,165 @@
+// The built-in runtime: namespaces, overlay rootfs, pivot_root, caps and cgroups via our C helper.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { createCgroup, hasLimits, removeCgroup, type ContainerCgroup } from "./cgroups.js";
+import { ContainerError } from "./errors.js";
+import { helperBinary } from "./helper.js";
+import {
+  ContainerState,
+  type ContainerProcess,
+  type ContainerSpec,
+  type RunResult,
+  type Runtime,
+  type StartOptions,
+} from "./index.js";
+import { buildPlan, type PreparedContainer, type PreparedMount } from "./plan.js";
+import { capabilityMask, containerEnv, effectiveCapabilities, newContainerId } from "./process.js";
+import { prepareRootfs, type PreparedRootfs } from "./rootfs.js";
+import { readRootfsText } from "./rootfsFiles.js";
+import { defaultStateDir } from "./stateDir.js";
+import { encodePlan, RecordingSyscalls } from "./syscalls.js";
+import { resolveUser } from "./user.js";
+import { signalName, parseStatus } from "./status.js";
+
+/** Host-side checks of mounts: absolute targets, existing sources. */
+export function prepareMounts(spec: ContainerSpec): PreparedMount[] {
+  return (spec.mounts ?? []).map((m) => {
+    if (!m.target.startsWith("/"))
+      throw new ContainerError("CONTAINER_SPEC", `mount target must be absolute: ${m.target}`, m.target);
+    if (m.type === "tmpfs") return { ...m };
+    let isDir: boolean;
+    try {
+      isDir = statSync(m.source).isDirectory();
+    } catch (cause) {
+      throw new ContainerError("CONTAINER_SPEC", `bind source ${m.source} does not exist`, m.source, { cause });
+    }
+    return { type: "bind", source: m.source, target: m.target, readOnly: m.readOnly ?? false, sourceIsDir: isDir };
+  });
+}
+
+/**
+ * Resolves a spec on the host (user, env, caps, mounts) into what the plan needs. Pure apart from
+ * reading the image's passwd/group files; used by tests to check plans without root.
+ */
+export function prepareContainer(
+  spec: ContainerSpec,
+  rootfs: PreparedRootfs,
+  id: string,
+  cgroupProcsFiles: readonly string[],
+): PreparedContainer {
+  if (spec.args.length === 0) throw new ContainerError("CONTAINER_SPEC", "no command given", id);
+  const identity = resolveUser(spec.user, readRootfsText(rootfs.readDirs, "/etc/passwd"), readRootfsText(rootfs.readDirs, "/etc/group"));
+  const hostname = spec.hostname ?? id;
+  const pty = spec.stdio === "pty" || spec.stdio === "pty-pipe";
+  const cwd = spec.cwd ?? "/";
+  if (!cwd.startsWith("/")) throw new ContainerError("CONTAINER_SPEC", `working directory must be absolute: ${cwd}`, cwd);
+  return {
+    root: rootfs.mount,
+    args: spec.args,
+    env: containerEnv(spec.env, hostname, identity.home, pty),
+    cwd,
+    identity,
+    hostname,
+    network: spec.network ?? "none",
+    mounts: prepareMounts(spec),
+    readOnlyRootfs: spec.readOnlyRootfs ?? false,
+    capabilityMask: capabilityMask(effectiveCapabilities(spec)),
+    noNewPrivileges: spec.noNewPrivileges ?? true,
+    rlimits: spec.rlimits ?? [],
+    cgroupProcsFiles,
+    pty,
+  };
+}
+
+class BuiltinContainer implements ContainerProcess {
+  state = ContainerState.Creating;
+  private readonly done: Promise<RunResult>;
+  constructor(
+    readonly id: string,
+    private readonly child: ChildProcess,
+    cleanup: () => Promise<void>,
+  ) {
+    let status = "";
+    (child.stdio[3] as Readable).on("data", (d: Buffer) => (status += d.toString()));
+    this.state = ContainerState.Running;
+    this.done = new Promise<RunResult>((resolve) => {
+      child.on("close", (code, signal) => {
+        this.state = ContainerState.Stopped;
+        const result = parseStatus(status, code, signal);
+        cleanup().then(
+          () => resolve(result),
+          (e: unknown) => resolve({ ...result, error: `${result.error ?? ""}cleanup failed: ${String(e)}` }),
+        );
+      });
+      child.on("error", (e) => {
+        this.state = ContainerState.Stopped;
+        cleanup().finally(() => resolve({ exitCode: 125, error: `cannot start the helper: ${e.message}` }));
+      });
+    });
+  }
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+  get stdin() {
+    return this.child.stdin ?? undefined;
+  }
+  get stdout() {
+    return this.child.stdout ?? undefined;
+  }
+  get stderr() {
+    return this.child.stderr ?? undefined;
+  }
+  kill(signal: NodeJS.Signals = "SIGTERM"): void {
+    if (this.state === ContainerState.Running) this.child.kill(signal);
+  }
+  wait(): Promise<RunResult> {
+    return this.done;
+  }
+}
+
+/** Runs containers with the built-in C helper (root required; see docs/containers.md). */
+export const builtinRuntime: Runtime = {
+  name: "builtin",
+  async unavailable() {
+    if (process.getuid?.() !== 0) return "the built-in runtime needs root (rootless mode is not implemented yet)";
+    try {
+      helperBinary();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return undefined;
+  },
+  async start(spec: ContainerSpec, opts?: StartOptions): Promise<ContainerProcess> {
+    if (process.getuid?.() !== 0)
+      throw new ContainerError("CONTAINER_RUNTIME_UNAVAILABLE", "the built-in runtime needs root (rootless mode is not implemented yet)", "builtin");
+    const helper = helperBinary();
+    const id = spec.id ?? newContainerId();
+    const containerDir = join(opts?.stateDir ?? defaultStateDir(), id);
+    mkdirSync(containerDir, { recursive: true });
+    let cg: ContainerCgroup | undefined;
+    let rootfs: PreparedRootfs | undefined;
+    const cleanup = async () => {
+      if (cg !== undefined) await removeCgroup(cg);
+      for (const d of rootfs?.cleanup ?? []) rmSync(d, { recursive: true, force: true });
+      rmSync(containerDir, { recursive: true, force: true });
+    };
+    try {
+      rootfs = prepareRootfs(spec.rootfs, containerDir);
+      if (hasLimits(spec.limits)) cg = createCgroup(id, spec.limits!);
+      const prepared = prepareContainer(spec, rootfs, id, cg?.procsFiles ?? []);
+      const sys = new RecordingSyscalls();
+      buildPlan(prepared, sys);
+      const stdio = spec.stdio ?? "inherit";
+      const io = stdio === "pipe" || stdio === "pty-pipe" ? "pipe" : "inherit";
+      const child = spawn(helper, encodePlan(sys.ops), { stdio: [io, io, io, "pipe"], env: {} });
+      return new BuiltinContainer(id, child, cleanup);
+    } catch (e) {
+      await cleanup();
+      throw e;
+    }
+  },
+};
+
+export { signalName };
