@@ -15,5 +15,6 @@ export interface Command {
 
 /** All commands, in the order `vmspec --help` lists them. */
 export const commands: Command[] = [
+  { name: "vm", summary: "Built-in RISC-V emulator tools (run-elf, run-user, ...)", load: () => import("./vm.js") },
   { name: "version", summary: "Print the vmspec version", load: () => import("./version.js") },
 ];

@@ -1,0 +1,257 @@
+// Virtual memory: Sv39/Sv48 page walks with A/D updates (privileged spec §4.3–4.4), TLBs, virtual loads/stores incl. misaligned.
+import * as S from "./state";
+import * as B from "./bus";
+import * as C from "./csr";
+import { raiseException, EXC_INSN_ACCESS, EXC_LOAD_ACCESS, EXC_STORE_ACCESS, EXC_INSN_PAGE, EXC_LOAD_PAGE, EXC_STORE_PAGE } from "./trap";
+
+/** Access kinds, also the TLB index. */
+export const ACC_FETCH: i32 = 0;
+export const ACC_LOAD: i32 = 1;
+export const ACC_STORE: i32 = 2;
+
+/** Direct-mapped TLB size per access kind. Entry: u64 tag (virtual page number; all ones = empty), u32 host addend. */
+export const TLB_N: usize = 256;
+const TLB_MASK: usize = TLB_N - 1;
+export const TLB: usize = memory.data(<i32>(3 * TLB_N * 16), 16);
+export const TLB_FETCH: usize = TLB;
+export const TLB_LOAD: usize = TLB + TLB_N * 16;
+export const TLB_STORE: usize = TLB + 2 * TLB_N * 16;
+/** True when a superpage-derived entry may be cached (address-specific sfence then flushes everything). */
+let tlbSuper: bool = false;
+
+/** Empties every TLB. */
+export function tlbFlush(): void {
+  for (let i: usize = 0; i < 3 * TLB_N; i++) store<u64>(TLB + (i << 4), 0xffffffffffffffff);
+  tlbSuper = false;
+}
+
+/** sfence.vma: rs1 != x0 flushes one virtual page, otherwise everything (the TLB is not ASID-tagged). */
+export function sfenceVma(va: u64, byAddr: bool): void {
+  if (!byAddr || tlbSuper) { tlbFlush(); return; }
+  const vpn = va >> 12;
+  for (let k: usize = 0; k < 3; k++) {
+    const e = TLB + k * TLB_N * 16 + ((<usize>vpn & TLB_MASK) << 4);
+    if (load<u64>(e) == vpn) store<u64>(e, 0xffffffffffffffff);
+  }
+}
+
+/** Set by translate() when the walk failed (the exception is already raised). */
+let xlateFault: bool = false;
+/** Size in bytes of the page the last translate() resolved through (4 KiB or a superpage). */
+let lastSuper: bool = false;
+
+function pageFault(acc: i32, va: u64): void {
+  xlateFault = true;
+  raiseException(acc == ACC_FETCH ? EXC_INSN_PAGE : (acc == ACC_LOAD ? EXC_LOAD_PAGE : EXC_STORE_PAGE), va);
+}
+
+function accessFault(acc: i32, va: u64): void {
+  xlateFault = true;
+  raiseException(acc == ACC_FETCH ? EXC_INSN_ACCESS : (acc == ACC_LOAD ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS), va);
+}
+
+/** Effective privilege for an access: MPRV makes M-mode loads/stores use MPP (privileged spec §3.1.6.3). */
+// @ts-ignore: decorator
+@inline function effPriv(acc: i32): i32 {
+  if (acc != ACC_FETCH && S.priv == S.PRV_M && (C.mstatus & C.MS_MPRV) != 0) return <i32>((C.mstatus >> 11) & 3);
+  return S.priv;
+}
+
+/** Translates `va` for `acc`; on failure raises the page/access fault (tval = faultVa) and returns 0 with xlateFault set. */
+export function translate(va: u64, acc: i32, faultVa: u64): u64 {
+  xlateFault = false;
+  lastSuper = false;
+  const p = effPriv(acc);
+  const mode = C.satp >> 60;
+  if (p == S.PRV_M || mode == 0) return va;
+  const levels: i32 = mode == 9 ? 4 : 3;
+  const vaBits: u64 = mode == 9 ? 48 : 39;
+  // Bits above the VA width must equal the top VA bit (privileged spec §4.4.1).
+  const top = <i64>va >> <i64>(vaBits - 1);
+  if (top != 0 && top != -1) { pageFault(acc, faultVa); return 0; }
+  let a = (C.satp & ((<u64>1 << 44) - 1)) << 12;
+  for (let i = levels - 1; i >= 0; i--) {
+    const pteAddr = a + (((va >> (12 + 9 * <u64>i)) & 0x1ff) << 3);
+    if (!B.inRam(pteAddr, 8)) { accessFault(acc, faultVa); return 0; }
+    const ph = S.ramHost + <usize>(pteAddr - S.ramBase);
+    let pte = load<u64>(ph);
+    if ((pte & 1) == 0 || ((pte & 2) == 0 && (pte & 4) != 0) || (pte >> 54) != 0) { pageFault(acc, faultVa); return 0; }
+    if ((pte & 0xa) == 0) {
+      // Pointer to the next level (D, A, U must be clear in non-leaf PTEs).
+      if ((pte & 0xd0) != 0) { pageFault(acc, faultVa); return 0; }
+      a = ((pte >> 10) & ((<u64>1 << 44) - 1)) << 12;
+      continue;
+    }
+    // Leaf: permissions.
+    const r = (pte & 2) != 0, w = (pte & 4) != 0, x = (pte & 8) != 0, u = (pte & 16) != 0;
+    if (acc == ACC_FETCH) { if (!x) { pageFault(acc, faultVa); return 0; } }
+    else if (acc == ACC_LOAD) { if (!(r || ((C.mstatus & C.MS_MXR) != 0 && x))) { pageFault(acc, faultVa); return 0; } }
+    else if (!w) { pageFault(acc, faultVa); return 0; }
+    if (p == S.PRV_U) { if (!u) { pageFault(acc, faultVa); return 0; } }
+    else if (u && (acc == ACC_FETCH || (C.mstatus & C.MS_SUM) == 0)) { pageFault(acc, faultVa); return 0; }
+    const ppn = (pte >> 10) & ((<u64>1 << 44) - 1);
+    // A misaligned superpage is a page fault (privileged spec §4.3.2 step 6).
+    if (i > 0 && (ppn & ((<u64>1 << (9 * <u64>i)) - 1)) != 0) { pageFault(acc, faultVa); return 0; }
+    // Hardware A/D update (step 7).
+    const need: u64 = acc == ACC_STORE ? 0xc0 : 0x40;
+    if ((pte & need) != need) { pte |= need; store<u64>(ph, pte); }
+    lastSuper = i > 0;
+    const offMask = (<u64>1 << (12 + 9 * <u64>i)) - 1;
+    return ((ppn << 12) & ~offMask) | (va & offMask);
+  }
+  pageFault(acc, faultVa);
+  return 0;
+}
+
+/** Caches a RAM page translation (never for MMIO, the watched page or code pages on stores). */
+function tlbFill(acc: i32, va: u64, pa: u64): void {
+  if (!B.inRam(pa & ~<u64>0xfff, 4096)) return;
+  if (acc == ACC_STORE && ((pa >> 12) == B.watchPage || B.isCodePage(pa))) return;
+  if (lastSuper) tlbSuper = true;
+  const vpn = va >> 12;
+  const e = TLB + <usize>acc * TLB_N * 16 + ((<usize>vpn & TLB_MASK) << 4);
+  store<u64>(e, vpn);
+  store<u32>(e, <u32>(S.ramHost + <usize>((pa & ~<u64>0xfff) - S.ramBase)) - <u32>(va & ~<u64>0xfff), 8);
+}
+
+/** Reads `size` bytes at virtual `va` (any alignment); raises the fault and sets S.trapped on failure. */
+export function loadSlow(va: u64, size: i32): u64 {
+  const off = <i32>(va & 0xfff);
+  if (off + size > 4096) {
+    // Crosses a page: translate both pages first, then combine bytes (little-endian).
+    const n1 = 4096 - off;
+    const pa1 = translate(va, ACC_LOAD, va);
+    if (xlateFault) return 0;
+    const va2 = va + <u64>n1;
+    const pa2 = translate(va2, ACC_LOAD, va2);
+    if (xlateFault) return 0;
+    let v: u64 = 0;
+    for (let i = 0; i < size; i++) {
+      const pa = i < n1 ? pa1 + <u64>i : pa2 + <u64>(i - n1);
+      const b = B.physRead(pa, 1);
+      if (B.busFault) { raiseException(EXC_LOAD_ACCESS, va); return 0; }
+      v |= (b & 0xff) << (<u64>i << 3);
+    }
+    return v;
+  }
+  const pa = translate(va, ACC_LOAD, va);
+  if (xlateFault) return 0;
+  const v = B.physRead(pa, size);
+  if (B.busFault) { raiseException(EXC_LOAD_ACCESS, va); return 0; }
+  tlbFill(ACC_LOAD, va, pa);
+  return v;
+}
+
+/** Writes `size` bytes at virtual `va` (any alignment); raises the fault and sets S.trapped on failure. */
+export function storeSlow(va: u64, size: i32, v: u64): void {
+  const off = <i32>(va & 0xfff);
+  if (off + size > 4096) {
+    const n1 = 4096 - off;
+    const pa1 = translate(va, ACC_STORE, va);
+    if (xlateFault) return;
+    const va2 = va + <u64>n1;
+    const pa2 = translate(va2, ACC_STORE, va2);
+    if (xlateFault) return;
+    for (let i = 0; i < size; i++) {
+      const pa = i < n1 ? pa1 + <u64>i : pa2 + <u64>(i - n1);
+      B.physWrite(pa, 1, (v >> (<u64>i << 3)) & 0xff);
+      if (B.busFault) { raiseException(EXC_STORE_ACCESS, va); return; }
+    }
+    return;
+  }
+  const pa = translate(va, ACC_STORE, va);
+  if (xlateFault) return;
+  B.physWrite(pa, size, v);
+  if (B.busFault) { raiseException(EXC_STORE_ACCESS, va); return; }
+  tlbFill(ACC_STORE, va, pa);
+}
+
+/** Translates for an atomic access (needs store permission; must be naturally aligned — checked by the caller). */
+export function translateAmo(va: u64, isLr: bool): u64 {
+  const pa = translate(va, isLr ? ACC_LOAD : ACC_STORE, va);
+  if (xlateFault) return 0;
+  if (!B.inRam(pa, 8)) {
+    // Atomics are supported on RAM only (PMA); elsewhere they are access faults.
+    raiseException(isLr ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS, va);
+    return 0;
+  }
+  return pa;
+}
+
+/** Fetches the instruction at `va` through the slow path (page-crossing or TLB miss); 0 with S.trapped on a fault. */
+export function fetchSlow(va: u64): u32 {
+  const pa = translate(va, ACC_FETCH, va);
+  if (xlateFault) return 0;
+  const lo = <u32>B.physRead(pa, 2);
+  if (B.busFault) { raiseException(EXC_INSN_ACCESS, va); return 0; }
+  if (B.inRam(pa, 2)) tlbFill(ACC_FETCH, va, pa);
+  if ((lo & 3) != 3) return lo;
+  const va2 = va + 2;
+  let pa2 = pa + 2;
+  if ((va2 & 0xfff) == 0) {
+    pa2 = translate(va2, ACC_FETCH, va2);
+    if (xlateFault) return 0;
+  }
+  const hi = <u32>B.physRead(pa2, 2);
+  if (B.busFault) { raiseException(EXC_INSN_ACCESS, va2); return 0; }
+  return lo | (hi << 16);
+}
+
+// Fast paths: a TLB hit on a page-internal access is one compare and one host load/store.
+
+// @ts-ignore: decorator
+@inline export function vload64(va: u64): u64 {
+  const vpn = va >> 12;
+  const e = TLB_LOAD + ((<usize>vpn & TLB_MASK) << 4);
+  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xff8) return load<u64>(load<u32>(e, 8) + <u32>va);
+  return loadSlow(va, 8);
+}
+// @ts-ignore: decorator
+@inline export function vload32(va: u64): u32 {
+  const vpn = va >> 12;
+  const e = TLB_LOAD + ((<usize>vpn & TLB_MASK) << 4);
+  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffc) return load<u32>(load<u32>(e, 8) + <u32>va);
+  return <u32>loadSlow(va, 4);
+}
+// @ts-ignore: decorator
+@inline export function vload16(va: u64): u16 {
+  const vpn = va >> 12;
+  const e = TLB_LOAD + ((<usize>vpn & TLB_MASK) << 4);
+  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffe) return load<u16>(load<u32>(e, 8) + <u32>va);
+  return <u16>loadSlow(va, 2);
+}
+// @ts-ignore: decorator
+@inline export function vload8(va: u64): u8 {
+  const vpn = va >> 12;
+  const e = TLB_LOAD + ((<usize>vpn & TLB_MASK) << 4);
+  if (load<u64>(e) == vpn) return load<u8>(load<u32>(e, 8) + <u32>va);
+  return <u8>loadSlow(va, 1);
+}
+// @ts-ignore: decorator
+@inline export function vstore64(va: u64, v: u64): void {
+  const vpn = va >> 12;
+  const e = TLB_STORE + ((<usize>vpn & TLB_MASK) << 4);
+  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xff8) store<u64>(load<u32>(e, 8) + <u32>va, v);
+  else storeSlow(va, 8, v);
+}
+// @ts-ignore: decorator
+@inline export function vstore32(va: u64, v: u32): void {
+  const vpn = va >> 12;
+  const e = TLB_STORE + ((<usize>vpn & TLB_MASK) << 4);
+  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffc) store<u32>(load<u32>(e, 8) + <u32>va, v);
+  else storeSlow(va, 4, <u64>v);
+}
+// @ts-ignore: decorator
+@inline export function vstore16(va: u64, v: u16): void {
+  const vpn = va >> 12;
+  const e = TLB_STORE + ((<usize>vpn & TLB_MASK) << 4);
+  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffe) store<u16>(load<u32>(e, 8) + <u32>va, v);
+  else storeSlow(va, 2, <u64>v);
+}
+// @ts-ignore: decorator
+@inline export function vstore8(va: u64, v: u8): void {
+  const vpn = va >> 12;
+  const e = TLB_STORE + ((<usize>vpn & TLB_MASK) << 4);
+  if (load<u64>(e) == vpn) store<u8>(load<u32>(e, 8) + <u32>va, v);
+  else storeSlow(va, 1, <u64>v);
+}
