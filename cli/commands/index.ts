@@ -15,6 +15,9 @@ export interface Command {
 
 /** All commands, in the order `vmspec --help` lists them. */
 export const commands: Command[] = [
+  { name: "compile", summary: "Compile a spec to IR JSON (or --emit ast)", load: () => import("./compile.js") },
+  { name: "check", summary: "Report a spec's errors and warnings", load: () => import("./check.js") },
+  { name: "test", summary: "Golden-test specs against their .ir.json/.errors.txt snapshots", load: () => import("./test.js") },
   { name: "vm", summary: "Built-in RISC-V emulator tools (run-elf, run-user, ...)", load: () => import("./vm.js") },
   { name: "version", summary: "Print the vmspec version", load: () => import("./version.js") },
 ];

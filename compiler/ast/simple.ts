@@ -1,0 +1,55 @@
+// AST for single-value and list instructions: USER WORKDIR STOPSIGNAL MAINTAINER NETWORK INCLUDE
+// KERNEL (one string) and EXPOSE VOLUME PUBLISH PACKAGES MACHINE (word lists).
+import { parseExecForm } from "../words/execForm.js";
+import { checkFlags, extractFlags } from "./flags.js";
+import { splitShellWords, splitWhitespace, type RawInstruction } from "./raw.js";
+import type { ListNode, StringNode, Word } from "./types.js";
+
+function base(raw: RawInstruction) {
+  return {
+    keyword: raw.keyword,
+    word: raw.word,
+    span: raw.fullSpan(),
+    keywordSpan: raw.keywordSpan,
+    heredocs: [],
+  };
+}
+
+/** Exactly-one-argument instructions (USER, WORKDIR, STOPSIGNAL) and free-text ones. */
+export function buildString(raw: RawInstruction, kind: StringNode["kind"]): StringNode {
+  const { flags, rest } = extractFlags(raw);
+  const ok = checkFlags(raw, flags);
+  const value = rest < raw.text.length ? raw.wordAt(rest, raw.text.length) : null;
+  const words = splitWhitespace(raw, rest);
+  const node: StringNode = { kind, ...base(raw), flags: ok, value, words };
+  const exactlyOne = kind === "user" || kind === "workdir" || kind === "stopsignal" || kind === "network" || kind === "include";
+  if (kind === "kernel") return node; // the value is the (optional) kernel command line
+  if (value === null) raw.report("missingArguments", raw.keywordSpan, [raw.keyword, 1]);
+  else if (exactlyOne && words.length !== 1 && kind !== "workdir" && kind !== "user") {
+    raw.report(kind === "include" ? "includeArgs" : "wrongArgumentCount", value.span, [raw.keyword, 1]);
+  }
+  return node;
+}
+
+/** List instructions. VOLUME also accepts a JSON array; MACHINE words are quote-aware `k=v`. */
+export function buildList(raw: RawInstruction, kind: ListNode["kind"]): ListNode {
+  const { flags, rest } = extractFlags(raw);
+  const ok = checkFlags(raw, flags);
+  let items: Word[];
+  const text = raw.text.slice(rest);
+  if (kind === "volume" && text.startsWith("[")) {
+    const r = parseExecForm(text);
+    const span = raw.span(rest, raw.text.length);
+    if (r.kind === "exec") items = r.args.map((a: string) => ({ text: a, span }));
+    else if (r.kind === "error") {
+      raw.report("jsonNotStrings", span);
+      items = [];
+    } else items = splitWhitespace(raw, rest);
+  } else if (kind === "machine") {
+    items = splitShellWords(raw, rest);
+  } else {
+    items = splitWhitespace(raw, rest);
+  }
+  if (items.length === 0 && rest >= raw.text.length) raw.report("missingArguments", raw.keywordSpan, [raw.keyword, 1]);
+  return { kind, ...base(raw), flags: ok, items };
+}

@@ -1,0 +1,66 @@
+// The compiler's entry point: source text (+ an INCLUDE reader) → IR, AST and diagnostics. Pure:
+// no file system, clock or environment; the same inputs always give the same outputs. Never throws.
+import type { FileAst } from "./ast/types.js";
+import type { Diagnostic } from "./diagnostics/diagnostic.js";
+import { DiagnosticBag } from "./diagnostics/diagnostic.js";
+import type { Ir, Platform } from "./ir/types.js";
+import { LowerContext, type CompileOptions } from "./lower/context.js";
+import { lowerProgram } from "./lower/lower.js";
+import { loadProgram, noFiles, type SourceFile, type SourceReader } from "./program.js";
+import { parsePlatformText } from "./lower/values.js";
+
+export type { CompileOptions } from "./lower/context.js";
+export type { SourceReader } from "./program.js";
+
+/** Everything one compile produces. */
+export interface CompileResult {
+  /** The IR, or null when the spec has errors (see `diagnostics`). */
+  ir: Ir | null;
+  /** The IR even when there were errors (best effort; for tools), null if no stage could be built. */
+  partialIr: Ir | null;
+  /** One AST per source file (root first, then INCLUDEd files). */
+  asts: FileAst[];
+  /** Source files read (root first). */
+  files: SourceFile[];
+  /** Diagnostics sorted by file, then offset. */
+  diagnostics: Diagnostic[];
+  /** True if any diagnostic is an error. */
+  hasErrors: boolean;
+}
+
+const DEFAULT_PLATFORM: Platform = { os: "linux", architecture: "amd64" };
+
+/**
+ * Compiles the spec at `path` with contents `text`. INCLUDEs are read through `reader`, relative to
+ * the including file. Never throws: an internal failure becomes a diagnostic-free exception only in
+ * the sense of a bug, which the fuzz tests guard against.
+ */
+export function compile(path: string, text: string, options: CompileOptions = {}, reader: SourceReader = noFiles): CompileResult {
+  const diags = new DiagnosticBag();
+  const program = loadProgram(path, text, reader, diags);
+  const rootSpan = { file: 0, offset: 0, length: 0 };
+  let target = DEFAULT_PLATFORM;
+  let build = DEFAULT_PLATFORM;
+  const ctxReport = (msg: string, p: string) => diags.report("badPlatform", path, rootSpan.offset, 0, [p, msg]);
+  if (options.platform !== undefined) {
+    const r = parsePlatformText(options.platform);
+    if (r.ok) target = r.value;
+    else ctxReport(r.message, options.platform);
+  }
+  if (options.buildPlatform !== undefined) {
+    const r = parsePlatformText(options.buildPlatform);
+    if (r.ok) build = r.value;
+    else ctxReport(r.message, options.buildPlatform);
+  }
+  const ctx = new LowerContext(program.files, diags, options, target, build, program.asts.map((a) => a.escape));
+  const { ir } = lowerProgram(program, ctx);
+  const hasErrors = diags.hasErrors();
+  return {
+    ir: hasErrors ? null : ir,
+    partialIr: ir,
+    asts: program.asts,
+    files: program.files,
+    diagnostics: diags.sorted(program.files.map((f) => f.path)),
+    hasErrors,
+  };
+}

@@ -1,0 +1,183 @@
+// Lowering of the image-config instructions: ENV LABEL USER WORKDIR STOPSIGNAL EXPOSE VOLUME SHELL
+// CMD ENTRYPOINT HEALTHCHECK ONBUILD MAINTAINER (DOCKERFILE.md §3, M5).
+import { posix } from "node:path";
+import type { CommandForm, Instruction } from "../ast/types.js";
+import { sealOp } from "../ir/canonical.js";
+import type { Healthcheck, MkdirOp } from "../ir/types.js";
+import type { LowerContext } from "./context.js";
+import type { StageState } from "./stage.js";
+import { parseDurationText, parseExposeText, parseSignalText } from "./values.js";
+
+/** A command as argv: exec form as is, shell form wrapped in the stage's SHELL (J4). */
+export function commandArgv(st: StageState, c: CommandForm): string[] {
+  return c.form === "exec" ? c.args.slice() : [...st.config.shell, c.text];
+}
+
+/** Resolves `path` against the current WORKDIR (relative paths are joined; `/` kept as is). */
+export function resolveWorkdir(current: string, path: string): string {
+  if (path === "") return current;
+  const abs = path.startsWith("/") ? path : posix.join(current, path);
+  const norm = posix.normalize(abs);
+  return norm.length > 1 && norm.endsWith("/") ? norm.slice(0, -1) : norm;
+}
+
+/** Healthcheck defaults are "0 = runtime default"; BuildKit rejects durations under 1ms. */
+const MIN_HEALTHCHECK_NS = 1_000_000;
+
+/** Lowers one config instruction of the current stage. */
+export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Instruction): void {
+  const cfg = st.config;
+  const scope = st.scope;
+  switch (n.kind) {
+    case "env": {
+      // All values see the environment as it was before this instruction.
+      const sets: [string, string][] = [];
+      for (const p of n.pairs) {
+        const k = ctx.expand(p.key, scope);
+        const v = p.value === null ? "" : ctx.expand(p.value, scope);
+        if (k === null || v === null) continue;
+        if (k === "") {
+          ctx.report("envBadPair", p.key.span, ["ENV"]);
+          continue;
+        }
+        sets.push([k, v]);
+      }
+      for (const [k, v] of sets) scope.env.set(k, v);
+      return;
+    }
+    case "label": {
+      for (const p of n.pairs) {
+        const k = ctx.expand(p.key, scope);
+        const v = p.value === null ? "" : ctx.expand(p.value, scope);
+        if (k === null || v === null) continue;
+        if (k === "") ctx.report("envBadPair", p.key.span, ["LABEL"]);
+        else cfg.labels[k] = v;
+      }
+      return;
+    }
+    case "maintainer":
+      if (n.value !== null) cfg.labels["maintainer"] = n.value.text;
+      return;
+    case "user": {
+      if (n.value === null) return;
+      const v = ctx.expand(n.value, scope);
+      if (v !== null) cfg.user = v;
+      return;
+    }
+    case "workdir": {
+      if (n.value === null) return;
+      const v = ctx.expand(n.value, scope);
+      if (v === null) return;
+      cfg.workdir = resolveWorkdir(cfg.workdir, v);
+      const op = sealOp<MkdirOp>({ kind: "mkdir", inputs: [st.current], path: cfg.workdir, user: cfg.user });
+      st.ops.push(op);
+      st.current = op.id;
+      ctx.mapOp(op, n.span);
+      return;
+    }
+    case "stopsignal": {
+      if (n.value === null) return;
+      const v = ctx.expand(n.value, scope);
+      if (v === null) return;
+      const r = parseSignalText(v);
+      if (r.ok) cfg.stopSignal = r.value;
+      else ctx.report("badSignal", n.value.span, [v, r.message]);
+      return;
+    }
+    case "expose": {
+      const ports = new Set(cfg.exposedPorts);
+      for (const w of n.items) {
+        const v = ctx.expand(w, scope);
+        if (v === null) continue;
+        const r = parseExposeText(v);
+        if (!r.ok) ctx.report("badPort", w.span, [v, r.message]);
+        else for (const p of r.value) ports.add(p);
+      }
+      cfg.exposedPorts = [...ports].sort(comparePorts);
+      return;
+    }
+    case "volume": {
+      const vols = new Set(cfg.volumes);
+      for (const w of n.items) {
+        const v = ctx.expand(w, scope);
+        if (v === null) continue;
+        if (v.trim() === "") ctx.report("emptyVolume", w.span);
+        else vols.add(v);
+      }
+      cfg.volumes = [...vols].sort();
+      return;
+    }
+    case "shell":
+      if (n.args !== null) cfg.shell = n.args.slice();
+      return;
+    case "cmd":
+      if (n.command === null) return;
+      cfg.cmd = commandArgv(st, n.command);
+      st.cmdSet = true;
+      return;
+    case "entrypoint":
+      if (n.command === null) return;
+      cfg.entrypoint = n.command.form === "exec" && n.command.args.length === 0 ? null : commandArgv(st, n.command);
+      if (!st.cmdSet) cfg.cmd = null; // M5: ENTRYPOINT resets an inherited CMD
+      return;
+    case "healthcheck": {
+      if (n.none) {
+        cfg.healthcheck = { test: ["NONE"], interval: 0, timeout: 0, startPeriod: 0, startInterval: 0, retries: 0 };
+        return;
+      }
+      if (n.command === null) return;
+      const hc: Healthcheck = {
+        test: n.command.form === "exec" ? ["CMD", ...n.command.args] : ["CMD-SHELL", n.command.text],
+        interval: 0,
+        timeout: 0,
+        startPeriod: 0,
+        startInterval: 0,
+        retries: 0,
+      };
+      let ok = true;
+      for (const f of n.flags) {
+        const v = f.value ?? "";
+        if (f.name === "retries") {
+          if (!/^\d+$/.test(v)) {
+            ctx.report("healthcheckRetries", f.span, [v]);
+            ok = false;
+          } else hc.retries = Number(v);
+          continue;
+        }
+        const d = parseDurationText(v);
+        if (!d.ok) {
+          ctx.report("healthcheckDuration", f.span, [f.name, d.message]);
+          ok = false;
+          continue;
+        }
+        if (d.value !== 0 && d.value < MIN_HEALTHCHECK_NS) {
+          ctx.report("healthcheckDuration", f.span, [f.name, "must be at least 1ms"]);
+          ok = false;
+          continue;
+        }
+        if (d.value < 0) {
+          ctx.report("healthcheckDuration", f.span, [f.name, "cannot be negative"]);
+          ok = false;
+          continue;
+        }
+        if (f.name === "interval") hc.interval = d.value;
+        else if (f.name === "timeout") hc.timeout = d.value;
+        else if (f.name === "start-period") hc.startPeriod = d.value;
+        else if (f.name === "start-interval") hc.startInterval = d.value;
+      }
+      if (ok) cfg.healthcheck = hc;
+      return;
+    }
+    case "onbuild":
+      if (n.trigger !== null) cfg.onBuild.push(n.triggerText);
+      return;
+    default:
+      return;
+  }
+}
+
+function comparePorts(a: string, b: string): number {
+  const [pa, ta] = a.split("/");
+  const [pb, tb] = b.split("/");
+  return Number(pa) - Number(pb) || (ta! < tb! ? -1 : ta! > tb! ? 1 : 0);
+}

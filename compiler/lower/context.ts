@@ -1,0 +1,73 @@
+// Shared lowering state: options, diagnostics, the stage table, and word expansion with spans.
+import type { Span, Word } from "../ast/types.js";
+import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
+import type { MessageKey } from "../diagnostics/messages.js";
+import type { Op, OpId, Platform, Stage } from "../ir/types.js";
+import type { SourceFile } from "../program.js";
+import { expandWord, type ExpandEnv } from "../words/expand.js";
+
+/** Options of one compile (CLI flags). */
+export interface CompileOptions {
+  /** Stage to build (`--target`), by name or index; default the last stage. */
+  target?: string;
+  /** `--build-arg K=V` values. */
+  buildArgs?: Record<string, string>;
+  /** `--platform` for the target (`os/arch[/variant]`). */
+  platform?: string;
+  /** Platform of the machine doing the build (BUILDPLATFORM); default linux/amd64. */
+  buildPlatform?: string;
+}
+
+/** Per-compile lowering context. */
+export class LowerContext {
+  /** Source spans per op id (IR side table). */
+  readonly spans = new Map<OpId, Span[]>();
+  /** Stages lowered so far (index = stage index). */
+  readonly stages: Stage[] = [];
+  /** Stage name (lowercase) → index, for stages defined so far. */
+  readonly stageNames = new Map<string, number>();
+  /** Every stage's name (lowercase) in source order, set before stages are lowered. */
+  allStageNames: (string | null)[] = [];
+
+  constructor(
+    readonly files: readonly SourceFile[],
+    readonly diags: DiagnosticBag,
+    readonly options: CompileOptions,
+    /** Platform of the build target (from --platform, else a MACHINE arch, else linux/amd64). */
+    public targetPlatform: Platform,
+    readonly buildPlatform: Platform,
+    readonly escapes: readonly ("\\" | "`")[],
+  ) {}
+
+  /** Reports catalogue entry `key` at `span`. */
+  report(key: MessageKey, span: Span, args: readonly (string | number)[] = [], hint?: string): void {
+    this.diags.report(key, this.files[span.file]?.path ?? "?", span.offset, span.length, args, hint);
+  }
+
+  /** Records that `op` came from `span`. */
+  mapOp(op: Op, span: Span): void {
+    const list = this.spans.get(op.id);
+    if (list === undefined) this.spans.set(op.id, [span]);
+    else if (!list.some((s) => s.file === span.file && s.offset === span.offset)) list.push(span);
+  }
+
+  /**
+   * Expands a word (BuildKit ProcessWord: quotes removed, no splitting). On a substitution error it
+   * reports at the word (offset of the error inside it) and returns null.
+   */
+  expand(word: Word, env: ExpandEnv): string | null {
+    const text = word.text;
+    if (text.indexOf("$") < 0 && text.indexOf("'") < 0 && text.indexOf('"') < 0 && text.indexOf(this.escapes[word.span.file] ?? "\\") < 0) {
+      return text;
+    }
+    const r = expandWord(text, env, this.escapes[word.span.file] ?? "\\");
+    const e = r.errors[0];
+    if (e !== undefined) {
+      const off = Math.min(e.offset, word.span.length);
+      const len = Math.max(1, Math.min(e.length, word.span.length - off));
+      this.report("badSubstitution", { file: word.span.file, offset: word.span.offset + off, length: len }, [e.message]);
+      return null;
+    }
+    return r.value;
+  }
+}

@@ -1,0 +1,382 @@
+// Lowering: the flattened AST → IR. Walks stages in order (global ARGs, then each FROM), resolving
+// variables, stage references, the image config and the machine spec; emits content-addressed ops.
+// Semantic checks happen here because they need the same scoping (BuildKit's dispatch does too).
+import type { FromNode, Instruction, KeyValueNode, Span, Word } from "../ast/types.js";
+import { didYouMean } from "../diagnostics/didYouMean.js";
+import { sealOp } from "../ir/canonical.js";
+import { IR_VERSION, type Ir, type Platform, type SourceOp, type Stage } from "../ir/types.js";
+import type { Program } from "../program.js";
+import { LowerContext, type CompileOptions } from "./context.js";
+import { lowerConfigInstruction } from "./config.js";
+import { lowerCopy } from "./copy.js";
+import { finishMachine, lowerMachineInstruction, prescanArch } from "./machine.js";
+import { lowerRun } from "./run.js";
+import { EnvMap, Scope, shellRefs, type ArgBinding } from "./scope.js";
+import { copyConfig, copyMachine, defaultMachine, emptyConfig, newScope, type StageState } from "./stage.js";
+import { parsePlatformText, parseImageRefText } from "./values.js";
+
+/** Automatic platform ARGs (DOCKERFILE.md A5) for a build/target platform pair. */
+export function platformArgs(build: Platform, target: Platform): Map<string, string> {
+  const fmt = (p: Platform) => `${p.os}/${p.architecture}${p.variant ? "/" + p.variant : ""}`;
+  return new Map([
+    ["BUILDPLATFORM", fmt(build)],
+    ["BUILDOS", build.os],
+    ["BUILDOSVERSION", ""],
+    ["BUILDARCH", build.architecture],
+    ["BUILDVARIANT", build.variant ?? ""],
+    ["TARGETPLATFORM", fmt(target)],
+    ["TARGETOS", target.os],
+    ["TARGETOSVERSION", ""],
+    ["TARGETARCH", target.architecture],
+    ["TARGETVARIANT", target.variant ?? ""],
+  ]);
+}
+
+/** Proxy args usable without declaration (A4). */
+const PROXY_ARGS = ["HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY"].flatMap((n) => [n, n.toLowerCase()]);
+
+/** Result of lowering. `ir` is null when there was no stage at all. */
+export interface LowerResult {
+  ir: Ir | null;
+}
+
+/** Lowers a loaded program to IR, reporting semantic errors into `diags` of `ctx`. */
+export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
+  const options = ctx.options;
+  const buildArgs = options.buildArgs ?? {};
+  const consumed = new Set<string>();
+  const ins = program.instructions;
+  const root: Span = { file: 0, offset: 0, length: 0 };
+
+  if (ins.length === 0) {
+    ctx.report("noInstructions", root);
+    return { ir: null };
+  }
+
+  // Global scope: automatic platform args + ARGs before the first FROM (A1, A5).
+  const globalScope = new Scope(new EnvMap());
+  for (const [k, v] of platformArgs(ctx.buildPlatform, ctx.targetPlatform)) {
+    globalScope.declare({ name: k, value: v, span: root, used: false, automatic: true });
+  }
+  const globalsDeclared: ArgBinding[] = [];
+  let i = 0;
+  for (; i < ins.length && ins[i]!.kind !== "from"; i++) {
+    const n = ins[i]!;
+    if (n.kind === "arg") {
+      declareArgs(ctx, n, globalScope, buildArgs, consumed, globalsDeclared, null);
+    } else if (n.kind !== "unknown") {
+      ctx.report("noBuildStage", n.keywordSpan, [n.keyword]);
+    }
+  }
+
+  // Split into stages.
+  const stageNodes: { from: FromNode; body: Instruction[] }[] = [];
+  for (; i < ins.length; i++) {
+    const n = ins[i]!;
+    if (n.kind === "from") stageNodes.push({ from: n, body: [] });
+    else stageNodes[stageNodes.length - 1]!.body.push(n);
+  }
+  if (stageNodes.length === 0) {
+    if (ins.every((n) => n.kind === "arg")) ctx.report("noBuildStage", ins[ins.length - 1]!.keywordSpan, ["end of file"]);
+    return { ir: null };
+  }
+
+  // Stage names (lowercased, unique).
+  const names: (string | null)[] = stageNodes.map(({ from }) => from.stageName?.text.toLowerCase() ?? null);
+  ctx.allStageNames = names;
+  const firstDef = new Map<string, Span>();
+  names.forEach((nm, idx) => {
+    if (nm === null) return;
+    const prev = firstDef.get(nm);
+    const sp = stageNodes[idx]!.from.stageName!.span;
+    if (prev !== undefined) ctx.report("duplicateStage", sp, [nm, lineOf(ctx, prev)]);
+    else firstDef.set(nm, sp);
+  });
+
+  // Target stage.
+  let target = stageNodes.length - 1;
+  if (options.target !== undefined && options.target !== "") {
+    const t = options.target.toLowerCase();
+    const idx = names.indexOf(t);
+    if (idx >= 0) target = idx;
+    else if (/^\d+$/.test(t) && Number(t) < stageNodes.length) target = Number(t);
+    else {
+      const near = didYouMean(t, names.filter((x): x is string => x !== null));
+      ctx.report("unknownTarget", root, [options.target], near ? `Did you mean '${near}'?` : undefined);
+    }
+  }
+  // The target stage's MACHINE arch decides the build platform when --platform is not given.
+  if (options.platform === undefined) {
+    const arch = prescanArch(ctx, stageNodes[target]!.body, globalScope);
+    if (arch !== null) ctx.targetPlatform = { os: "linux", architecture: arch };
+    for (const [k, v] of platformArgs(ctx.buildPlatform, ctx.targetPlatform)) {
+      const b = globalScope.args.get(k);
+      if (b !== undefined && b.automatic) b.value = v;
+    }
+  }
+
+  // Lower each stage.
+  for (let s = 0; s < stageNodes.length; s++) {
+    const { from, body } = stageNodes[s]!;
+    const st = startStage(ctx, s, names[s]!, from, globalScope, body);
+    for (const n of body) lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
+    finishStage(ctx, st);
+    if (names[s] !== null && !ctx.stageNames.has(names[s]!)) ctx.stageNames.set(names[s]!, s);
+  }
+
+  // Unused global ARGs (never referenced from FROM nor re-declared) and unused build args.
+  for (const b of globalsDeclared) if (!b.used) ctx.report("unusedArg", b.span, [b.name]);
+  for (const k of Object.keys(buildArgs).sort()) {
+    if (!consumed.has(k) && !PROXY_ARGS.includes(k)) ctx.report("unusedBuildArg", root, [k]);
+  }
+
+  // Reachability from the target.
+  const reach = new Set<number>();
+  const visit = (x: number): void => {
+    if (reach.has(x)) return;
+    reach.add(x);
+    for (const d of ctx.stages[x]!.dependsOn) visit(d);
+  };
+  visit(target);
+  for (const st of ctx.stages) st.reachable = reach.has(st.index);
+
+  const sourceOps: Record<string, Span[]> = {};
+  for (const k of [...ctx.spans.keys()].sort()) sourceOps[k] = ctx.spans.get(k)!;
+  const sortedArgs: Record<string, string> = {};
+  for (const k of Object.keys(buildArgs).sort()) sortedArgs[k] = buildArgs[k]!;
+  const ir: Ir = {
+    irVersion: IR_VERSION,
+    target,
+    platform: ctx.targetPlatform,
+    stages: ctx.stages,
+    includes: program.files.slice(1).map((f) => ({ path: f.path, digest: f.digest })),
+    buildArgs: sortedArgs,
+    sourceMap: { files: program.files.map((f) => ({ path: f.path, digest: f.digest })), ops: sourceOps },
+  };
+  return { ir };
+}
+
+function lineOf(ctx: LowerContext, span: Span): number {
+  const text = ctx.files[span.file]?.text ?? "";
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < span.offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+/** Declares the ARGs of one ARG instruction into `scope` (A1–A3). */
+export function declareArgs(
+  ctx: LowerContext,
+  n: KeyValueNode,
+  scope: Scope,
+  buildArgs: Record<string, string>,
+  consumed: Set<string>,
+  collect: ArgBinding[] | null,
+  globalScope: Scope | null,
+): void {
+  for (const p of n.pairs) {
+    const name = ctx.expand(p.key, scope);
+    if (name === null) continue;
+    if (name === "") {
+      ctx.report("argEmptyName", p.key.span);
+      continue;
+    }
+    let value: string | undefined;
+    if (p.value !== null) value = ctx.expand(p.value, scope) ?? undefined;
+    if (Object.prototype.hasOwnProperty.call(buildArgs, name)) {
+      value = buildArgs[name];
+      consumed.add(name);
+    } else if (value === undefined && globalScope !== null) {
+      const g = globalScope.args.get(name);
+      if (g !== undefined) {
+        g.used = true;
+        value = g.value;
+      }
+    }
+    const automatic = PROXY_ARGS.includes(name) || (globalScope !== null && globalScope.args.get(name)?.automatic === true);
+    const b: ArgBinding = { name, value, span: p.key.span, used: false, automatic };
+    scope.declare(b);
+    collect?.push(b);
+  }
+}
+
+function startStage(
+  ctx: LowerContext,
+  index: number,
+  name: string | null,
+  from: FromNode,
+  globalScope: Scope,
+  body: Instruction[],
+): StageState {
+  // FROM --platform and image expand with global ARGs only (A1); vmspec allows any global ARG.
+  let platform = ctx.targetPlatform;
+  let platformFixed = false;
+  for (const f of from.flags) {
+    if (f.name !== "platform" || f.value === null) continue;
+    const text = ctx.expand({ text: f.value, span: f.span }, globalScope);
+    if (text === null) continue;
+    const p = parsePlatformText(text);
+    if (p.ok) {
+      platform = p.value;
+      platformFixed = true;
+    } else ctx.report("badPlatform", f.span, [text, p.message]);
+  }
+  if (!platformFixed) {
+    const arch = prescanArch(ctx, body, globalScope);
+    if (arch !== null) platform = { os: "linux", architecture: arch };
+  }
+  const imageText = from.image === null ? "scratch" : ctx.expand(from.image, globalScope) ?? "scratch";
+  const st: StageState = {
+    index,
+    name,
+    from,
+    platform,
+    platformFixed,
+    base: { kind: "scratch" },
+    ops: [],
+    current: "sha256:",
+    dependsOn: new Set(),
+    config: emptyConfig(),
+    machine: defaultMachine(platform.architecture),
+    scope: newScope(),
+    cmdSet: false,
+    imageBased: false,
+    seen: new Map(),
+  };
+  const lower = imageText.toLowerCase();
+  const stageIdx = ctx.stageNames.get(lower);
+  if (from.image !== null && imageText === "") {
+    ctx.report("emptyFromImage", from.image.span);
+  }
+  if (stageIdx !== undefined && lower !== "scratch") {
+    const base = ctx.stages[stageIdx]!;
+    st.base = { kind: "stage", stage: stageIdx };
+    st.current = base.output;
+    st.dependsOn.add(stageIdx);
+    st.config = copyConfig(base.config);
+    st.machine = copyMachine(base.machine);
+    st.scope = newScope(envFromList(base.config.env));
+    st.imageBased = baseImageBased(ctx, stageIdx);
+    if (!platformFixed) st.platform = base.platform;
+    return st;
+  }
+  if (name !== null && lower === name && from.image !== null) {
+    ctx.report("selfReference", from.image.span, [name]);
+  }
+  let source: SourceOp;
+  if (lower === "scratch" || imageText === "") {
+    source = sealOp<SourceOp>({ kind: "source", inputs: [], source: { kind: "scratch" } });
+  } else {
+    const ref = parseImageRefText(imageText);
+    if (!ref.ok && from.image !== null) ctx.report("badImageRef", from.image.span, [imageText, ref.message]);
+    const r = ref.ok ? ref.value : { raw: imageText, name: imageText };
+    st.base = { kind: "image", ref: r };
+    st.imageBased = true;
+    source = sealOp<SourceOp>({ kind: "source", inputs: [], source: { kind: "image", ref: r, platform: st.platform } });
+  }
+  st.ops.push(source);
+  st.current = source.id;
+  ctx.mapOp(source, from.span);
+  return st;
+}
+
+function baseImageBased(ctx: LowerContext, idx: number): boolean {
+  const s = ctx.stages[idx]!;
+  if (s.base.kind === "image") return true;
+  if (s.base.kind === "stage") return baseImageBased(ctx, s.base.stage);
+  return false;
+}
+
+function envFromList(list: readonly string[]): EnvMap {
+  const e = new EnvMap();
+  for (const kv of list) {
+    const eq = kv.indexOf("=");
+    e.set(kv.slice(0, eq), kv.slice(eq + 1));
+  }
+  return e;
+}
+
+function lowerInstruction(
+  ctx: LowerContext,
+  st: StageState,
+  n: Instruction,
+  buildArgs: Record<string, string>,
+  consumed: Set<string>,
+  globalScope: Scope,
+): void {
+  switch (n.kind) {
+    case "arg":
+      declareArgs(ctx, n, st.scope, buildArgs, consumed, null, globalScope);
+      // Stage ARGs are checked for use when the stage ends.
+      for (const p of n.pairs) {
+        const b = st.scope.args.get(p.key.text);
+        if (b !== undefined) stageArgs(st).push(b);
+      }
+      return;
+    case "run":
+      markShellRefs(st, n.command?.form === "shell" ? n.command.text : "", n.heredocs.map((h) => h.content));
+      lowerRun(ctx, st, n);
+      return;
+    case "copy":
+    case "add":
+      lowerCopy(ctx, st, n);
+      return;
+    case "cmd":
+    case "entrypoint":
+    case "healthcheck":
+      if (n.command?.form === "shell") markShellRefs(st, n.command.text, []);
+      lowerConfigInstruction(ctx, st, n);
+      return;
+    case "machine":
+    case "kernel":
+    case "network":
+    case "publish":
+    case "packages":
+      lowerMachineInstruction(ctx, st, n);
+      return;
+    case "unknown":
+    case "include":
+    case "from":
+      return;
+    default:
+      lowerConfigInstruction(ctx, st, n);
+  }
+}
+
+const STAGE_ARGS = new WeakMap<StageState, ArgBinding[]>();
+function stageArgs(st: StageState): ArgBinding[] {
+  let l = STAGE_ARGS.get(st);
+  if (l === undefined) STAGE_ARGS.set(st, (l = []));
+  return l;
+}
+
+/** RUN/CMD shell text is expanded by the shell at run time; count `$NAME` there as a use. */
+function markShellRefs(st: StageState, text: string, more: string[]): void {
+  for (const name of shellRefs(text)) st.scope.markUsed(name);
+  for (const t of more) for (const name of shellRefs(t)) st.scope.markUsed(name);
+}
+
+function finishStage(ctx: LowerContext, st: StageState): void {
+  finishMachine(ctx, st);
+  for (const b of stageArgs(st)) {
+    if (!b.used && !b.automatic) ctx.report("unusedArg", b.span, [b.name]);
+  }
+  st.config.env = st.scope.env.toList();
+  const stage: Stage = {
+    index: st.index,
+    name: st.name,
+    platform: st.platform,
+    base: st.base,
+    ops: st.ops,
+    output: st.current,
+    dependsOn: [...st.dependsOn].sort((a, b) => a - b),
+    reachable: false,
+    config: st.config,
+    machine: st.machine,
+  };
+  ctx.stages.push(stage);
+}
+
+/** Expands a word in the stage scope (helper for the feature modules). */
+export function expandIn(ctx: LowerContext, st: StageState, w: Word): string | null {
+  return ctx.expand(w, st.scope);
+}

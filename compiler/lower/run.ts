@@ -1,0 +1,111 @@
+// Lowering of RUN: argv (shell form, exec form, heredoc scripts), --mount, --network, --security,
+// --device, and the process context (env, ARGs, user, workdir).
+import type { RunNode, Span } from "../ast/types.js";
+import { sealOp } from "../ir/canonical.js";
+import type { InlineFile, RunMount, RunOp } from "../ir/types.js";
+import type { LowerContext } from "./context.js";
+import { resolveStageRef } from "./stageRef.js";
+import type { StageState } from "./stage.js";
+import { parseMountText } from "./values.js";
+
+/** Where heredoc scripts are written for a RUN (BuildKit uses a tmpfs at /dev/pipes). */
+export const HEREDOC_DIR = "/dev/pipes";
+
+/** Lowers one RUN instruction into a run op on top of the stage's current filesystem. */
+export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
+  let args: string[] = [];
+  const files: InlineFile[] = [];
+  const c = n.command;
+  if (c === null && n.heredocs.length === 0) return;
+  if (c !== null && c.form === "exec") {
+    args = c.args.slice();
+  } else {
+    const text = c?.text ?? "";
+    const only = n.heredocs.length === 1 && /^\d*<<-?\S+$/.test(text.trim());
+    if (only) {
+      // DOCKERFILE.md H4: a RUN that is just a heredoc runs its body; `#!` picks the interpreter.
+      const h = n.heredocs[0]!;
+      if (h.content.startsWith("#!")) {
+        const path = `${HEREDOC_DIR}/${h.name}`;
+        files.push({ path, content: h.content, mode: 0o755 });
+        args = [path];
+      } else {
+        args = [...st.config.shell, h.content];
+      }
+    } else if (n.heredocs.length > 0) {
+      // The shell reads the heredocs itself: pass the line and bodies as one script.
+      let script = text;
+      for (const h of n.heredocs) script += `\n${h.content}${h.name}`;
+      args = [...st.config.shell, script + "\n"];
+    } else {
+      args = [...st.config.shell, text];
+    }
+  }
+
+  const inputs = [st.current];
+  const mounts: RunMount[] = [];
+  let network: RunOp["network"] = "default";
+  let security: RunOp["security"] = "sandbox";
+  const devices: RunOp["devices"] = [];
+  for (const f of n.flags) {
+    const v = f.value ?? "";
+    if (f.name === "mount") {
+      // Mount values are expanded, except `from=` (checked below).
+      const fromRaw = /(^|,)\s*from=([^,]*)/i.exec(v)?.[2];
+      if (fromRaw !== undefined && fromRaw.includes("$")) {
+        ctx.report("mountFromVariable", f.span);
+        continue;
+      }
+      const text = ctx.expand({ text: v, span: f.span }, st.scope);
+      if (text === null) continue;
+      const r = parseMountText(text);
+      if (!r.ok) {
+        ctx.report("badMount", f.span, [r.message]);
+        continue;
+      }
+      const m = r.value;
+      if (r.from !== undefined) {
+        const ref = resolveStageRef(ctx, st, r.from, f.span);
+        if (ref !== null) {
+          m.from = ref;
+          if (ref.kind === "stage") inputs.push(ref.op);
+        }
+      }
+      mounts.push(m);
+    } else if (f.name === "network") {
+      if (v === "default" || v === "none" || v === "host") network = v;
+      else ctx.report("flagBadValue", f.span, ["network", v, "expected default, none or host"]);
+    } else if (f.name === "security") {
+      if (v === "sandbox" || v === "insecure") security = v;
+      else ctx.report("flagBadValue", f.span, ["security", v, "expected sandbox or insecure"]);
+    } else if (f.name === "device") {
+      const [name, ...opts] = v.split(",");
+      let required = false;
+      let bad = name === undefined || name === "";
+      for (const o of opts) {
+        if (o === "required" || o === "required=true") required = true;
+        else if (o === "required=false") required = false;
+        else bad = true;
+      }
+      if (bad) ctx.report("flagBadValue", f.span, ["device", v, "expected NAME[,required[=BOOL]]"]);
+      else devices.push({ name: name!, required });
+    }
+  }
+  const op = sealOp<RunOp>({
+    kind: "run",
+    inputs,
+    args,
+    files,
+    mounts,
+    network,
+    security,
+    devices,
+    env: st.scope.env.toList(),
+    argEnv: st.scope.argEnv(),
+    user: st.config.user,
+    workdir: st.config.workdir,
+  });
+  st.ops.push(op);
+  st.current = op.id;
+  ctx.mapOp(op, n.span as Span);
+}

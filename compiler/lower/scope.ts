@@ -1,0 +1,87 @@
+// Variable scopes for expansion (DOCKERFILE.md §7): ENV overrides ARG; ARGs are visible from their
+// declaration on; every lookup is recorded so unused ARGs can be reported.
+import type { ExpandEnv } from "../words/expand.js";
+import type { Span } from "../ast/types.js";
+
+/** A declared ARG: its effective value (undefined = declared without value) and use tracking. */
+export interface ArgBinding {
+  name: string;
+  value: string | undefined;
+  span: Span;
+  used: boolean;
+  /** Automatic/predefined args are never reported as unused. */
+  automatic: boolean;
+}
+
+/** An ordered environment (ENV), as OCI `K=V` strings on output. */
+export class EnvMap {
+  private readonly map: Map<string, string>;
+  constructor(from?: EnvMap) {
+    this.map = new Map(from?.map);
+  }
+  get(name: string): string | undefined {
+    return this.map.get(name);
+  }
+  has(name: string): boolean {
+    return this.map.has(name);
+  }
+  set(name: string, value: string): void {
+    this.map.set(name, value);
+  }
+  /** `K=V` in definition order (a redefinition keeps its first position). */
+  toList(): string[] {
+    const out: string[] = [];
+    for (const [k, v] of this.map) out.push(`${k}=${v}`);
+    return out;
+  }
+}
+
+/** The lookup scope of one stage (or of the global FROM context when `env` is empty). */
+export class Scope implements ExpandEnv {
+  readonly args = new Map<string, ArgBinding>();
+  constructor(readonly env: EnvMap) {}
+
+  /** ExpandEnv: ENV first, then ARGs in scope; records ARG use. */
+  get(name: string): string | undefined {
+    const e = this.env.get(name);
+    if (e !== undefined) return e;
+    const a = this.args.get(name);
+    if (a === undefined) return undefined;
+    a.used = true;
+    return a.value;
+  }
+
+  /** True if the name is bound by ENV or a declared ARG (even one without a value). */
+  knows(name: string): boolean {
+    return this.env.has(name) || this.args.has(name);
+  }
+
+  /** Declares (or re-declares) an ARG. */
+  declare(binding: ArgBinding): void {
+    this.args.set(binding.name, binding);
+  }
+
+  /** Marks ARGs referenced by name (e.g. `$X` seen in a RUN command the shell will expand). */
+  markUsed(name: string): void {
+    const a = this.args.get(name);
+    if (a !== undefined) a.used = true;
+  }
+
+  /** ARG values not shadowed by ENV, as sorted `K=V` (what a RUN sees besides ENV). */
+  argEnv(): string[] {
+    const out: string[] = [];
+    for (const a of this.args.values()) {
+      if (a.value !== undefined && !this.env.has(a.name)) out.push(`${a.name}=${a.value}`);
+    }
+    return out.sort();
+  }
+}
+
+/** Variable names a shell would expand in `text` (`$NAME`, `${NAME…`), for ARG use tracking. */
+export function shellRefs(text: string): string[] {
+  const out: string[] = [];
+  const re = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
+  if (text.indexOf("$") < 0) return out;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m[1]!);
+  return out;
+}
