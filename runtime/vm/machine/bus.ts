@@ -10,7 +10,7 @@ export interface Mapping {
 
 /** Outcome of a bus access that found no device (the CPU turns it into an access fault). */
 export interface BusFault {
-  address: bigint;
+  address: number;
   size: AccessSize;
   write: boolean;
 }
@@ -35,9 +35,8 @@ export class MmioBus {
   }
 
   /** The device containing [addr, addr+size), with the offset, or undefined. */
-  find(addr: bigint, size: number): { device: MmioDevice; offset: number } | undefined {
-    if (addr > 0xffff_ffffn) return undefined;
-    const a = Number(addr);
+  find(addr: number, size: number): { device: MmioDevice; offset: number } | undefined {
+    const a = addr;
     // Few devices: a linear scan from the highest base below `a` is cheap and clear.
     for (let i = this.map.length - 1; i >= 0; i--) {
       const m = this.map[i]!;
@@ -49,7 +48,7 @@ export class MmioBus {
   }
 
   /** Reads, or returns undefined (and records the fault) if nothing is mapped there. */
-  read(addr: bigint, size: AccessSize): bigint | undefined {
+  read(addr: number, size: AccessSize): bigint | undefined {
     const hit = this.find(addr, size);
     if (!hit) {
       this.lastFault = { address: addr, size, write: false };
@@ -59,7 +58,7 @@ export class MmioBus {
   }
 
   /** Writes; returns false (and records the fault) if nothing is mapped there. */
-  write(addr: bigint, size: AccessSize, value: bigint): boolean {
+  write(addr: number, size: AccessSize, value: bigint): boolean {
     const hit = this.find(addr, size);
     if (!hit) {
       this.lastFault = { address: addr, size, write: true };
