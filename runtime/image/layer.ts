@@ -29,8 +29,17 @@ export interface CreateLayerOptions {
   gzipLevel?: number;
 }
 
-async function* fileBody(e: LayerEntry): AsyncGenerator<Buffer> {
+async function* fileBody(e: LayerEntry): AsyncGenerator<Uint8Array> {
   let n = 0;
+  if (e.content) {
+    for await (const c of e.content()) {
+      n += c.length;
+      if (n > e.size) break;
+      yield c;
+    }
+    if (n !== e.size) throw new ImageError("IMG_IO", `content of ${e.path} is ${n} bytes, header says ${e.size}`, { path: e.path });
+    return;
+  }
   const rs = createReadStream(e.source!, { highWaterMark: 1 << 20 });
   try {
     for await (const c of rs) {
@@ -49,11 +58,11 @@ async function* fileBody(e: LayerEntry): AsyncGenerator<Buffer> {
  * The tar stream of `entries` (a generator: nothing is buffered beyond one chunk). Regular file
  * bodies are read from `entry.source`; a file whose size changes while read is an error.
  */
-export async function* tarStream(entries: AsyncIterable<LayerEntry> | Iterable<LayerEntry>): AsyncGenerator<Buffer> {
+export async function* tarStream(entries: AsyncIterable<LayerEntry> | Iterable<LayerEntry>): AsyncGenerator<Uint8Array> {
   for await (const e of entries) {
     yield encodeHeader(e);
     if (e.type === "file" && e.size > 0) {
-      if (e.source === undefined) throw new ImageError("IMG_UNSUPPORTED_FILE", `entry ${e.path} has no content source`, { path: e.path });
+      if (e.source === undefined && e.content === undefined) throw new ImageError("IMG_UNSUPPORTED_FILE", `entry ${e.path} has no content source`, { path: e.path });
       yield* fileBody(e);
       const pad = padding(e.size);
       if (pad.length > 0) yield pad;

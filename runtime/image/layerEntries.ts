@@ -10,6 +10,8 @@ import { isLayerXattr, readTreeXattrs } from "./xattrs.js";
 export interface LayerEntry extends TarHeader {
   /** Absolute path of the file whose content is the body (regular files only). */
   source?: string;
+  /** Alternatively, a producer of exactly `size` body bytes (used for archives built from blobs). */
+  content?: () => AsyncIterable<Uint8Array>;
 }
 
 /** Options shared by the entry sources. */

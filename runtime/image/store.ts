@@ -376,14 +376,14 @@ export class Store implements BlobSource {
   }
 
   /**
-   * Points `name` (normalized to `name:tag`; null = keep untagged under its digest) at a manifest
+   * Points `name` (normalized to `name:tag` unless `exact`; null = keep untagged under its digest) at a manifest
    * already in the store. Checks that the manifest and every blob it references exist, then updates
    * index.json atomically under the index lock. Other tags of the same manifest are kept.
    */
-  async tag(name: string | null, descriptor: Descriptor): Promise<void> {
+  async tag(name: string | null, descriptor: Descriptor, opts: { exact?: boolean } = {}): Promise<void> {
     await this.ensureWriter();
     await this.assertComplete(descriptor);
-    const ref = name === null ? null : normalizeTag(name);
+    const ref = name === null ? null : opts.exact ? name : normalizeTag(name);
     await this.withIndexLock(async () => {
       const idx = await this.readIndex();
       const keep = idx.manifests.filter((d) => {
