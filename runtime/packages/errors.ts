@@ -119,3 +119,13 @@ export class LockfileError extends PackagesError {
     this.path = path;
   }
 }
+
+/** Unpacking hit something in the way (e.g. a directory where the archive has a file). */
+export class UnpackError extends PackagesError {
+  /** The absolute path involved. */
+  readonly path: string;
+  constructor(path: string, message: string, cause?: unknown) {
+    super("PKG_UNPACK", `${path}: ${message}`, { cause });
+    this.path = path;
+  }
+}
