@@ -10,10 +10,6 @@ import { busyboxRootfs, runCaptured } from "./rootfsKit.js";
 /** Docker's default capability set as /proc/self/status prints it (moby oci/caps/defaults.go). */
 const DOCKER_DEFAULT_CAPS_HEX = "00000000a80425fb";
 
-function mountCount(): number {
-  return readFileSync("/proc/self/mountinfo", "utf8").split("\n").length;
-}
-
 function cgroupChildren(): string[] {
   const out: string[] = [];
   for (const base of ["/sys/fs/cgroup/memory/vmspec", "/sys/fs/cgroup/pids/vmspec", "/sys/fs/cgroup/cpu/vmspec", "/sys/fs/cgroup/vmspec"])
@@ -206,22 +202,23 @@ export function runtimeSuite(runtime: RuntimeName, tools: string[]): void {
 
   t("cleanup: no leftover mounts, cgroups or dirs after 100 runs", async () => {
     const stateDir = join(dir, "state");
-    const mounts = mountCount();
-    const cgroups = cgroupChildren().length;
     const vol = join(dir, "vol-cleanup");
     mkdirSync(vol, { recursive: true });
+    const prefix = `cleanup-${runtime}-${process.pid}-`;
     for (let i = 0; i < 100; i++) {
       const p = await start(
-        spec(["true"], { limits: { pids: 50, memoryBytes: 64 << 20 }, mounts: [{ type: "bind", source: vol, target: "/v" }] }),
+        spec(["true"], { id: `${prefix}${i}`, limits: { pids: 50, memoryBytes: 64 << 20 }, mounts: [{ type: "bind", source: vol, target: "/v" }] }),
         runtime,
         { stateDir },
       );
       const r = await p.wait();
       assert.is(r.exitCode, 0);
     }
-    assert.is(mountCount(), mounts);
-    assert.is(cgroupChildren().length, cgroups);
+    const mounts = readFileSync("/proc/self/mountinfo", "utf8").split("\n").filter((l) => l.includes(dir) || l.includes(prefix));
+    assert.equal(mounts, []);
+    assert.equal(cgroupChildren().filter((c) => c.includes(prefix)), []);
     assert.equal(existsSync(stateDir) ? readdirSync(stateDir) : [], []);
+    if (runtime !== "builtin") assert.not.ok(readdirSync(`/run/${runtime}`).some((n) => n.startsWith(prefix)), "runtime state left behind");
   });
 
   s.run();
