@@ -19,5 +19,12 @@ export const commands: Command[] = [
   { name: "check", summary: "Report a spec's errors and warnings", load: () => import("./check.js") },
   { name: "test", summary: "Golden-test specs against their .ir.json/.errors.txt snapshots", load: () => import("./test.js") },
   { name: "vm", summary: "Built-in RISC-V emulator tools (run-elf, run-user, ...)", load: () => import("./vm.js") },
+  { name: "images", summary: "List the images in the store", load: () => import("./images.js") },
+  { name: "inspect", summary: "Show an image's config, layers, history and sizes", load: () => import("./inspect.js") },
+  { name: "rmi", summary: "Remove image names from the store", load: () => import("./rmi.js") },
+  { name: "store", summary: "Verify the image store (store verify) or print its path", load: () => import("./store.js") },
+  { name: "prune", summary: "Remove unreferenced blobs and temp files from the store", load: () => import("./prune.js") },
+  { name: "packages", summary: "Resolve, fetch and unpack Debian packages (resolve|fetch|unpack|file)", load: () => import("./packages.js") },
+  { name: "lock", summary: "Write SPEC.lock with the exact packages of every PACKAGES op", load: () => import("./lock.js") },
   { name: "version", summary: "Print the vmspec version", load: () => import("./version.js") },
 ];
