@@ -26,7 +26,5 @@ export const commands: Command[] = [
   { name: "prune", summary: "Remove unreferenced blobs and temp files from the store", load: () => import("./prune.js") },
   { name: "packages", summary: "Resolve, fetch and unpack Debian packages (resolve|fetch|unpack|file)", load: () => import("./packages.js") },
   { name: "lock", summary: "Write SPEC.lock with the exact packages of every PACKAGES op", load: () => import("./lock.js") },
-  { name: "packages", summary: "Resolve, fetch and unpack Debian packages (resolve|fetch|unpack|file)", load: () => import("./packages.js") },
-  { name: "lock", summary: "Write SPEC.lock with the exact packages of every PACKAGES op", load: () => import("./lock.js") },
   { name: "version", summary: "Print the vmspec version", load: () => import("./version.js") },
 ];
