@@ -40,6 +40,8 @@ export interface MachineOptions {
   instructionsPerTick?: number;
   /** Where console output goes besides the log. */
   console?: ConsoleSinks;
+  /** An existing console to keep writing to (e.g. across a guest reboot); overrides `console`. */
+  guestConsole?: GuestConsole;
   /** Paths for error messages. */
   kernelPath?: string;
 }
@@ -76,7 +78,7 @@ export class Machine {
   private power: PowerEvent | undefined;
   private stopRequested = false;
   private wake: (() => void) | undefined;
-  /** Unmapped physical accesses seen (most recent last, at most 16 kept). */
+  /** Unmapped physical accesses seen: the first 16 (the first is usually the root cause). */
   readonly busFaults: Array<BusFault & { pc: bigint }> = [];
 
   constructor(opts: MachineOptions) {
@@ -110,7 +112,7 @@ export class Machine {
       mtip: (_h, level) => hart.setInterrupt(Irq.MTIP, level),
     });
     this.plic = new Plic([(l) => hart.setInterrupt(Irq.MEIP, l), (l) => hart.setInterrupt(Irq.SEIP, l)]);
-    this.console = new GuestConsole(opts.console);
+    this.console = opts.guestConsole ?? new GuestConsole(opts.console);
     this.uart = new Uart16550(this.console.transmit, this.plic.line(M.UART0_IRQ));
     const wallNs = this.deterministic
       ? () => DETERMINISTIC_EPOCH_NS + hart.time * 100n
@@ -167,8 +169,7 @@ export class Machine {
   private noteFault(): void {
     const f = this.bus.takeFault();
     if (!f) return;
-    this.busFaults.push({ ...f, pc: this.hart.pc });
-    if (this.busFaults.length > 16) this.busFaults.shift();
+    if (this.busFaults.length < 16) this.busFaults.push({ ...f, pc: BigInt.asUintN(64, this.hart.pc) });
   }
 
   /** Queues host keyboard input for the guest (wakes a hart sleeping in WFI). */
@@ -280,13 +281,13 @@ export class Machine {
     const mcause = csr(0x342);
     const mepc = csr(0x341);
     const mtval = csr(0x343);
-    const last = this.busFaults.at(-1);
+    const first = this.busFaults[0];
     const detail = [
       `hart is executing at unmapped address 0x${BigInt.asUintN(64, h.pc).toString(16)} (no trap handler)`,
       `last trap: mcause=${describeCause(mcause)} mepc=0x${mepc.toString(16)} mtval=0x${mtval.toString(16)}`,
-      last ? `last unmapped ${last.write ? "store" : "load"}: ${last.size} bytes at 0x${last.address.toString(16)} by pc=0x${last.pc.toString(16)}` : "",
+      first ? `first unmapped access: ${first.write ? "store" : "load/fetch"} of ${first.size} bytes at 0x${first.address.toString(16)} by pc=0x${first.pc.toString(16)}` : "",
     ].filter((s) => s !== "");
-    throw new GuestFaultError(mepc, detail.join("; "), mtval);
+    throw new GuestFaultError(first?.pc ?? mepc, detail.join("; "), first !== undefined ? BigInt(first.address) : mtval);
   }
 }
 
