@@ -12,6 +12,7 @@ export interface VmSubcommand {
 export const vmSubcommands: VmSubcommand[] = [
   { name: "run-elf", summary: "Run a bare-metal RISC-V ELF (M-mode, tohost protocol)", load: async () => ({ run: runElf }) },
   { name: "run-user", summary: "Run a static Linux riscv64 ELF in user mode", load: async () => ({ run: runUser }) },
+  { name: "boot", summary: "Boot a RISC-V Linux kernel (Debian's by default) to a shell", load: () => import("./vmBoot.js") },
 ];
 
 function usage(): string {
