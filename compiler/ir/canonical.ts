@@ -19,7 +19,14 @@ export function canonicalJson(value: unknown): string {
     return s + "]";
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
+  const keys = Object.keys(obj);
+  // Most IR objects are built with keys already in order: check before sorting.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
   let s = "{";
   let first = true;
   for (const k of keys) {
@@ -48,5 +55,6 @@ export function opId(op: Omit<Op, "id"> | Op): OpId {
 
 /** Returns `op` with its `id` set from its content (the object is rebuilt with `id` first). */
 export function sealOp<T extends Op>(op: Omit<T, "id">): T {
-  return { id: opId(op), ...op } as T;
+  const id = sha256(canonicalJson(op));
+  return { id, ...op } as T;
 }
