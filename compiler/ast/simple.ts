@@ -22,10 +22,11 @@ export function buildString(raw: RawInstruction, kind: StringNode["kind"]): Stri
   const value = rest < raw.text.length ? raw.wordAt(rest, raw.text.length) : null;
   const words = splitWhitespace(raw, rest);
   const node: StringNode = { kind, ...base(raw), flags: ok, value, words };
-  const exactlyOne = kind === "user" || kind === "workdir" || kind === "stopsignal" || kind === "network" || kind === "include";
   if (kind === "kernel") return node; // the value is the (optional) kernel command line
+  // USER/WORKDIR/STOPSIGNAL take the rest of the line as one value (BuildKit parseString);
+  // vmspec's NETWORK and INCLUDE take exactly one word.
   if (value === null) raw.report("missingArguments", raw.keywordSpan, [raw.keyword, 1]);
-  else if (exactlyOne && words.length !== 1 && kind !== "workdir" && kind !== "user") {
+  else if ((kind === "network" || kind === "include") && words.length !== 1) {
     raw.report(kind === "include" ? "includeArgs" : "wrongArgumentCount", value.span, [raw.keyword, 1]);
   }
   return node;

@@ -61,7 +61,6 @@ export const messages = {
   badImageRef: { code: 2023, severity: "error", text: "Invalid image reference '{0}': {1}" },
   emptyVolume: { code: 2024, severity: "error", text: "VOLUME specified can not be an empty string." },
   badSignal: { code: 2025, severity: "error", text: "Invalid STOPSIGNAL '{0}': {1}" },
-  flagNotApplicable: { code: 2026, severity: "error", text: "--{0} can only be used with {1}." },
   emptyShell: { code: 2027, severity: "error", text: "SHELL requires at least one element." },
 
   // 3xxx — stages and scoping
@@ -75,7 +74,6 @@ export const messages = {
   fromIndexOutOfRange: { code: 3008, severity: "error", text: "Stage index {0} does not refer to an earlier stage." },
   unusedBuildArg: { code: 3009, severity: "warning", text: "Build argument '{0}' is not consumed by any ARG." },
   emptyFromImage: { code: 3010, severity: "error", text: "FROM image reference is empty after variable expansion." },
-  stageCycle: { code: 3011, severity: "error", text: "Stage '{0}' depends on itself through '{1}'." },
   multipleMachine: { code: 3012, severity: "warning", text: "{0} appears more than once in this stage; the last one wins." },
 
   // 4xxx — machine, kernel, network, packages

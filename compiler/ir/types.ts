@@ -50,7 +50,11 @@ export interface Stage {
   platform: Platform;
   /** What the stage starts from. */
   base: StageBase;
-  /** Ops in topological order (inputs before users). The first op is the stage's base op. */
+  /**
+   * Ops this stage adds, in topological order (inputs before users). For a scratch or image base the
+   * first op is the `source` op; a stage based on another stage starts from that stage's `output`
+   * (so it may have no ops of its own).
+   */
   ops: Op[];
   /** Id of the op whose filesystem is the stage's result (the last filesystem op). */
   output: OpId;

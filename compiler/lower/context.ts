@@ -5,6 +5,7 @@ import type { MessageKey } from "../diagnostics/messages.js";
 import type { Op, OpId, Platform, Stage } from "../ir/types.js";
 import type { SourceFile } from "../program.js";
 import { expandWord, type ExpandEnv } from "../words/expand.js";
+import { Scope } from "./scope.js";
 
 /** Options of one compile (CLI flags). */
 export interface CompileOptions {
@@ -62,6 +63,11 @@ export class LowerContext {
     }
     const r = expandWord(text, env, this.escapes[word.span.file] ?? "\\");
     const e = r.errors[0];
+    if (e === undefined && env instanceof Scope && env.strict) {
+      for (const name of r.refs) {
+        if (!env.knows(name)) this.report("undefinedVar", word.span, [name]);
+      }
+    }
     if (e !== undefined) {
       const off = Math.min(e.offset, word.span.length);
       const len = Math.max(1, Math.min(e.length, word.span.length - off));

@@ -256,6 +256,7 @@ function startStage(
     st.machine = copyMachine(base.machine);
     st.scope = newScope(envFromList(base.config.env));
     st.imageBased = baseImageBased(ctx, stageIdx);
+    st.scope.strict = !st.imageBased;
     if (!platformFixed) st.platform = base.platform;
     return st;
   }
@@ -271,6 +272,7 @@ function startStage(
     const r = ref.ok ? ref.value : { raw: imageText, name: imageText };
     st.base = { kind: "image", ref: r };
     st.imageBased = true;
+    st.scope.strict = false;
     source = sealOp<SourceOp>({ kind: "source", inputs: [], source: { kind: "image", ref: r, platform: st.platform } });
   }
   st.ops.push(source);

@@ -171,7 +171,7 @@ export function lowerMachineInstruction(ctx: LowerContext, st: StageState, n: Li
     case "network": {
       if (st.seen.has("NETWORK")) ctx.report("multipleMachine", n.keywordSpan, ["NETWORK"]);
       st.seen.set("NETWORK", n.span);
-      if (n.value === null) return;
+      if (n.value === null || n.words.length !== 1) return;
       const v = ctx.expand(n.value, st.scope);
       if (v === null) return;
       if (v === "none" || v === "user") m.network.mode = v;

@@ -39,6 +39,11 @@ export class EnvMap {
 /** The lookup scope of one stage (or of the global FROM context when `env` is empty). */
 export class Scope implements ExpandEnv {
   readonly args = new Map<string, ArgBinding>();
+  /**
+   * True when every variable in scope is known at compile time (no base image whose ENV the compiler
+   * cannot see), so a reference to an unknown name deserves an "undefined variable" warning.
+   */
+  strict = true;
   constructor(readonly env: EnvMap) {}
 
   /** ExpandEnv: ENV first, then ARGs in scope; records ARG use. */

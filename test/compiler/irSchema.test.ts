@@ -1,0 +1,59 @@
+// The checked-in JSON Schema (compiler/ir/schema.json) accepts every golden IR and rejects broken ones.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
+import { canonicalJson, opId } from "../../compiler/ir/canonical.js";
+import type { Ir } from "../../compiler/ir/types.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const schema = JSON.parse(readFileSync(join(root, "compiler/ir/schema.json"), "utf8"));
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(schema);
+const goldenDir = join(root, "test/golden");
+const irs = readdirSync(goldenDir)
+  .filter((f) => f.endsWith(".ir.json"))
+  .map((f) => ({ f, ir: JSON.parse(readFileSync(join(goldenDir, f), "utf8")) as Ir }));
+
+test("there are golden IRs to validate", () => {
+  assert.ok(irs.length >= 50);
+});
+
+for (const { f, ir } of irs) {
+  test(`schema accepts ${f}`, () => {
+    const ok = validate(ir);
+    assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 3), null, 1));
+  });
+  test(`op ids of ${f} are the digests of their content and inputs exist`, () => {
+    const known = new Set<string>();
+    for (const st of ir.stages) {
+      for (const op of st.ops) {
+        assert.is(op.id, opId(op), `op ${op.id} does not hash to its id`);
+        for (const i of op.inputs) assert.ok(known.has(i), `input ${i} of ${op.id} is not an earlier op`);
+        known.add(op.id);
+      }
+      assert.ok(known.has(st.output));
+    }
+  });
+}
+
+test("schema rejects a wrong irVersion, a bad digest and an unknown op kind", () => {
+  const ir = structuredClone(irs[0]!.ir) as unknown as Record<string, unknown>;
+  assert.not.ok(validate({ ...ir, irVersion: 2 }));
+  const bad = structuredClone(irs[0]!.ir);
+  bad.stages[0]!.output = "sha256:xyz" as `sha256:${string}`;
+  assert.not.ok(validate(bad));
+  const bad2 = structuredClone(irs[0]!.ir) as unknown as { stages: { ops: Record<string, unknown>[] }[] };
+  bad2.stages[0]!.ops[0]!.kind = "teleport";
+  assert.not.ok(validate(bad2));
+});
+
+test("canonical JSON sorts keys and ignores insertion order", () => {
+  assert.is(canonicalJson({ b: 1, a: [{ d: 2, c: "x" }] }), '{"a":[{"c":"x","d":2}],"b":1}');
+  assert.is(canonicalJson({ a: 1, b: 2 }), canonicalJson({ b: 2, a: 1 }));
+  assert.is(canonicalJson({ a: undefined, b: null }), '{"b":null}');
+});
+
+test.run();
