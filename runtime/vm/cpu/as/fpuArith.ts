@@ -361,6 +361,13 @@ export function fpSqrt(a: u64, d: bool, rm: u32): u64 {
     // A square root is never a midpoint: RMM = RNE.
     return finishD(r, dir, rm == RMM ? RNE : rm);
   }
+  if (!d && s == 0 && e != 255 && a != 0) {
+    // Binary32: the binary64 root and the sign of x − r² (exact via TwoProduct) fix the rounding.
+    const x = s2f(a);
+    const r = Math.sqrt(x);
+    const p = r * r;
+    return finishS(r, sgn((x - p) - twoProdErr(r, r, p)), rm);
+  }
   if (e == maxExp(d)) {
     if (isNaNBits(a, d)) {
       if (isSNaNBits(a, d)) raise(NV);
@@ -486,6 +493,31 @@ export function fpFma(a: u64, b: u64, c: u64, d: bool, rm: u32): u64 {
       return zeroOf(rm == RDN ? sp | sz : p == 0 && z == 0 ? sp & sz : 0, false);
     }
     return finishS(s, sgn(twoSumErr(p, z, s)), rm);
+  }
+  if (d && <u32>(ea - 543) <= 960 && <u32>(eb - 543) <= 960 && ec <= 2045) {
+    // Binary64 fast path. Error-free transformations give exact = r + re + ue with r the
+    // binary64 nearest (th + ur); when |re + ue| is below half the spacing on its side of r,
+    // r is RN(exact) and sign(re + ue) is the direction for the directed modes.
+    const x = reinterpret<f64>(a);
+    const y = reinterpret<f64>(b);
+    const z = reinterpret<f64>(c);
+    const p = x * y;
+    const e = twoProdErr(x, y, p); // x·y = p + e
+    const th = p + z;
+    const tl = twoSumErr(p, z, th); // p + z = th + tl
+    const ur = tl + e;
+    const ue = twoSumErr(tl, e, ur); // tl + e = ur + ue
+    const r = th + ur;
+    const re = twoSumErr(th, ur, r); // th + ur = r + re
+    const ds = re + ue;
+    const rb = reinterpret<u64>(r);
+    const k = (rb >> 52) & 0x7ff;
+    if (k >= 60 && k <= 2045) {
+      // Half the spacing above |r|; a quarter when |r| is a power of two and ds points to zero.
+      const down = (ds < 0) != (r < 0);
+      const hk = (rb & 0xfffffffffffff) == 0 && down ? k - 54 : k - 53;
+      if (Math.abs(ds) < reinterpret<f64>(hk << 52)) return finishD(r, sgn(ds), rm == RMM ? RNE : rm);
+    }
   }
   const sp = signOf(a, d) ^ signOf(b, d);
   if (ea == me || eb == me || ec == me) {
