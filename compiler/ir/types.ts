@@ -174,6 +174,9 @@ export type CopySource =
   | { kind: "git"; url: string; ref?: string }
   | { kind: "inline"; file: InlineFile };
 
+/** A user or group: a numeric id, or a name resolved in the destination's /etc/passwd|group. */
+export type Principal = { id: number } | { name: string };
+
 /** COPY and ADD. `inputs[0]` is the destination filesystem; a stage source adds its op id too. */
 export interface FileCopyOp extends OpBase {
   kind: "copy" | "add";
@@ -181,8 +184,9 @@ export interface FileCopyOp extends OpBase {
   sources: CopySource[];
   /** Destination; absolute (resolved against the WORKDIR), keeps a trailing `/` if written. */
   dest: string;
-  chown?: { user: string; group?: string };
-  /** Octal mode as a number, or a symbolic mode string (`u+x`). */
+  /** Owner of the copied files; a side may be absent (`--chown=:grp`). */
+  chown?: { user?: Principal; group?: Principal };
+  /** Octal mode as a number, or a validated symbolic mode as written (`u+x,g-w`; apply with compiler/values/chmod.ts). */
   chmod?: number | string;
   link: boolean;
   parents: boolean;

@@ -184,8 +184,8 @@ export function lowerMachineInstruction(ctx: LowerContext, st: StageState, n: Li
         const v = ctx.expand(w, st.scope);
         if (v === null) continue;
         const r = parsePublishText(v);
-        if (!r.ok) ctx.report("badPublish", w.span, [v, r.message]);
-        else m.network.ports.push(r.value);
+        if (!r.ok) ctx.report("badPublish", w.span, [v, r.message], r.hint);
+        else m.network.ports.push(...r.value);
       }
       return;
     }

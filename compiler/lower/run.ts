@@ -56,9 +56,13 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
         ctx.report("mountFromVariable", f.span);
         continue;
       }
-      const text = ctx.expand({ text: v, span: f.span }, st.scope);
-      if (text === null) continue;
-      const r = parseMountText(text);
+      let expandFailed = false;
+      const r = parseMountText(v, (value) => {
+        const x = ctx.expand({ text: value, span: f.span }, st.scope);
+        if (x === null) expandFailed = true;
+        return x ?? "";
+      });
+      if (expandFailed) continue;
       if (!r.ok) {
         ctx.report("badMount", f.span, [r.message]);
         continue;

@@ -28,8 +28,11 @@ test("every diagnostic code in the catalogue appears in some .errors.txt snapsho
     .filter((f) => f.endsWith(".errors.txt"))
     .map((f) => readFileSync(join(dir, f), "utf8"))
     .join("\n");
+  // VS1005 (parser syntax error) cannot be produced from text: the lexer only emits token sequences
+  // the grammar accepts. test/grammar/parser.test.ts covers it with a hand-made token stream.
   const missing = Object.values(messages)
     .map((m) => `VS${m.code}`)
+    .filter((code) => code !== "VS1005")
     .filter((code) => !all.includes(` ${code}:`));
   assert.equal(missing, [], `codes without a golden case: ${missing.join(", ")}`);
 });
