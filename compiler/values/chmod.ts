@@ -1,6 +1,6 @@
 // COPY/ADD `--chmod`: octal modes and chmod(1) symbolic modes (`u+x,g-w`, `+x`, `a=rX`) as
 // BuildKit accepts them (dockerfile2llb convert_copy + tonistiigi/dchapes-mode), and applying one.
-import { fail, ok, quote, type ValueResult } from "./result.js";
+import { clampSpan, fail, ok, quote, type ValueResult } from "./result.js";
 
 /** One action of a symbolic clause: `+`, `-` or `=` with permission letters or a class to copy. */
 export interface ChmodAction {
@@ -32,6 +32,10 @@ const HINT = "an octal mode like 0755 or 644, or symbolic clauses like u+x,g-w, 
  * symbolic mode: clauses `[ugoa]*([+-=]([rwxXst]*|[ugo]))+` separated by commas.
  */
 export function parseChmod(text: string): ValueResult<ChmodSpec> {
+  return clampSpan(text, parseChmodImpl(text));
+}
+
+function parseChmodImpl(text: string): ValueResult<ChmodSpec> {
   const nonOctal = () =>
     fail(`invalid chmod parameter: '${text}'. it should be octal string and between 0 and 07777`, { hint: HINT, offset: 0, length: Math.max(1, text.length) });
   if (/^[0-9]+$/.test(text)) {
@@ -44,12 +48,12 @@ export function parseChmod(text: string): ValueResult<ChmodSpec> {
   const clauses: ChmodClause[] = [];
   let offset = 0;
   for (const part of text.split(",")) {
-    const m = /^([ugoa]*)((?:[-+=](?:[rwxXst]*|[ugo]))+)$/.exec(part);
+    const m = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(part);
     if (!m) {
       return fail(`invalid chmod parameter: ${quote(text)}: bad symbolic mode clause ${quote(part)}`, { hint: HINT, offset, length: Math.max(1, part.length) });
     }
     const actions: ChmodAction[] = [];
-    const re = /([-+=])([rwxXst]*|[ugo])/g;
+    const re = /([-+=])([ugo]|[rwxXst]*)/g;
     let a: RegExpExecArray | null;
     while ((a = re.exec(m[2])) !== null) {
       const op = a[1] as ChmodAction["op"];

@@ -1,6 +1,6 @@
 // COPY/ADD `--chown` and USER values `user[:group]` with numeric-id detection as BuildKit does it
 // (dockerfile2llb parseUser: strconv.ParseUint(s, 10, 32) → id, else a name).
-import { fail, ok, parseGoUint, type ValueResult } from "./result.js";
+import { clampSpan, fail, ok, parseGoUint, type ValueResult } from "./result.js";
 
 /** A user or group: a numeric id or a name to resolve in the image's /etc/passwd or /etc/group. */
 export type Principal = { id: number } | { name: string };
@@ -23,6 +23,10 @@ function principal(s: string): Principal {
  * accepted (group only).
  */
 export function parseChown(text: string): ValueResult<Chown> {
+  return clampSpan(text, parseChownImpl(text));
+}
+
+function parseChownImpl(text: string): ValueResult<Chown> {
   const hint = "user, user:group, uid or uid:gid (e.g. 1000:1000, app:app)";
   if (text === "") return fail("empty user", { hint });
   const colon = text.indexOf(":");

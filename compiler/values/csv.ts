@@ -1,6 +1,6 @@
 // One record of Go's encoding/csv Reader (comma `,`, no comment character, strict quotes), as
 // BuildKit reads `RUN --mount=` values.
-import { fail, ok, type ValueResult } from "./result.js";
+import { clampSpan, fail, ok, type ValueResult } from "./result.js";
 
 /** A CSV field and the UTF-16 offset where it starts in the input. */
 export interface CsvField {
@@ -17,6 +17,10 @@ export interface CsvField {
  * (Go's io.EOF). Messages follow Go's ParseError (line/column are 1-based).
  */
 export function readCsvRecord(text: string): ValueResult<CsvField[]> {
+  return clampSpan(text, readCsvRecordImpl(text));
+}
+
+function readCsvRecordImpl(text: string): ValueResult<CsvField[]> {
   const n = text.length;
   let i = 0;
   let line = 1;

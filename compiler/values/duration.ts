@@ -1,5 +1,5 @@
 // Durations with Go's time.ParseDuration semantics (HEALTHCHECK --interval/--timeout/…).
-import { fail, ok, type ValueResult } from "./result.js";
+import { clampSpan, fail, ok, type ValueResult } from "./result.js";
 
 const NS = 1n;
 /** Unit → nanoseconds, exactly Go's time package unitMap (µ as U+00B5 or U+03BC). */
@@ -28,6 +28,10 @@ function q(s: string): string {
  * [-2^63, 2^63-1] and fractions are computed in float64 exactly as Go does. Messages are Go's.
  */
 export function parseGoDuration(text: string): ValueResult<bigint> {
+  return clampSpan(text, parseGoDurationImpl(text));
+}
+
+function parseGoDurationImpl(text: string): ValueResult<bigint> {
   const invalid = () => fail(`time: invalid duration ${q(text)}`, { hint: HINT, offset: 0, length: text.length });
   let s = text;
   let neg = false;

@@ -1,7 +1,7 @@
 // Image references `[domain[:port]/]path[:tag][@digest]` validated against the distribution
 // reference grammar (distribution/reference regexp.go, normalize.go) — without ever inserting a
 // default registry host.
-import { fail, ok, quote, type ValueResult } from "./result.js";
+import { clampSpan, fail, ok, quote, type ValueResult } from "./result.js";
 
 /** A parsed image reference. */
 export interface ImageRef {
@@ -46,6 +46,10 @@ const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha5
  * most 255 characters; a 64-hex-digit name is refused (it looks like an image id).
  */
 export function parseImageRef(text: string): ValueResult<ImageRef> {
+  return clampSpan(text, parseImageRefImpl(text));
+}
+
+function parseImageRefImpl(text: string): ValueResult<ImageRef> {
   if (text === "") return fail("invalid reference format: empty image reference", { hint: "e.g. debian:bookworm, org/app:1.2, host:5000/app@sha256:…" });
   let rest = text;
   let digest: string | undefined;

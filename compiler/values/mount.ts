@@ -1,7 +1,7 @@
 // `RUN --mount=…` values with BuildKit's rules (frontend/dockerfile/instructions/commands_runmount.go
 // parseMount/validateMount, DOCKERFILE.md §3 "RUN --mount keys"), into a typed MountSpec.
 import { readCsvRecord } from "./csv.js";
-import { didYouMean, fail, ok, parseGoBool, parseGoUint, quote, type ValueResult } from "./result.js";
+import { clampSpan, didYouMean, fail, ok, parseGoBool, parseGoUint, quote, type ValueResult } from "./result.js";
 import { parseRamInBytes } from "./size.js";
 
 /** The mount types BuildKit accepts. */
@@ -66,6 +66,10 @@ export interface ParseMountOptions {
  * `$` followed by a character. Offsets in errors point into `value`.
  */
 export function parseMount(value: string, options: ParseMountOptions = {}): ValueResult<MountSpec> {
+  return clampSpan(value, parseMountImpl(value, options));
+}
+
+function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueResult<MountSpec> {
   const rec = readCsvRecord(value);
   if (!rec.ok) return rec;
   let type: MountType = "bind";

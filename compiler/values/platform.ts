@@ -1,6 +1,6 @@
 // OCI platforms `os[(osversion)]/arch[/variant]`, parsed and normalized the way containerd's
 // platforms package does (Parse + Normalize), without consulting the host.
-import { fail, ok, quote, type ValueResult } from "./result.js";
+import { clampSpan, fail, ok, quote, type ValueResult } from "./result.js";
 
 /** A normalized platform. `variant`/`osVersion` are omitted when empty. */
 export interface Platform {
@@ -79,6 +79,10 @@ export interface PlatformDefaults {
  * error): containerd would take these from the host, which the pure compiler must not.
  */
 export function parsePlatform(text: string, defaults: PlatformDefaults = {}): ValueResult<Platform> {
+  return clampSpan(text, parsePlatformImpl(text, defaults));
+}
+
+function parsePlatformImpl(text: string, defaults: PlatformDefaults = {}): ValueResult<Platform> {
   const hint = "write os/arch[/variant], e.g. linux/amd64, linux/arm64, linux/riscv64, linux/arm/v7";
   if (text.includes("*")) return fail(`${quote(text)}: wildcards in platform specifiers are not supported`, { hint, offset: text.indexOf("*"), length: 1 });
   const parts = text.split("/");

@@ -1,7 +1,7 @@
 // Ports: EXPOSE specs (`80`, `80/tcp`, `8000-8010/udp`) as docker/go-connections nat.ParsePortSpec
 // accepts them (BuildKit dispatchExpose), and machine port publishing
 // `[hostIp:]hostPort:guestPort[/proto]`.
-import { fail, ok, parseGoUint, quote, type ValueResult } from "./result.js";
+import { clampSpan, fail, ok, parseGoUint, quote, type ValueResult } from "./result.js";
 
 /** Transport protocols (nat validateProto). */
 export const PROTOCOLS = ["tcp", "udp", "sctp"] as const;
@@ -105,7 +105,14 @@ function parsePortSpec(raw: string, hint: string): ValueResult<PortSpec> {
  * protocol case-insensitive among tcp/udp/sctp (default tcp). As in Docker, a `[ip:]hostPort:`
  * prefix is accepted and ignored (`ignoredHostPart` is set so a caller can warn).
  */
-export function parseExposePort(text: string): ValueResult<ExposedPort & { ignoredHostPart?: string }> {
+export function parseExposePort(text: string): ValueResult<ExposedPortSpec> {
+  return clampSpan(text, parseExposePortImpl(text));
+}
+
+/** An EXPOSE word's port range, with the `[ip:]hostPort` prefix Docker accepts and ignores. */
+export type ExposedPortSpec = ExposedPort & { ignoredHostPart?: string };
+
+function parseExposePortImpl(text: string): ValueResult<ExposedPortSpec> {
   const r = parsePortSpec(text, EXPOSE_HINT);
   if (!r.ok) return r;
   const e: ExposedPort & { ignoredHostPart?: string } = { start: r.value.container.start, end: r.value.container.end, protocol: r.value.protocol };
@@ -120,6 +127,10 @@ export function parseExposePort(text: string): ValueResult<ExposedPort & { ignor
  * port is required; IPv6 host addresses are written in brackets (`[::1]:8080:80`).
  */
 export function parsePortPublish(text: string): ValueResult<PublishedPort> {
+  return clampSpan(text, parsePortPublishImpl(text));
+}
+
+function parsePortPublishImpl(text: string): ValueResult<PublishedPort> {
   const hint = "[hostIp:]hostPort:guestPort[/tcp|udp], e.g. 8080:80, 127.0.0.1:2222:22/tcp";
   const r = parsePortSpec(text, hint);
   if (!r.ok) return r;

@@ -69,20 +69,22 @@ export function parseGoBool(s: string): boolean | undefined {
   return undefined;
 }
 
-/** Levenshtein distance (for did-you-mean hints). */
+/** Edit distance with adjacent transpositions (optimal string alignment), for did-you-mean hints. */
 export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    d.push(new Array<number>(b.length + 1).fill(0));
+    d[i][0] = i;
+  }
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
 /** The closest candidate within a small edit distance, for "did you mean" hints. */
@@ -99,4 +101,12 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   }
   const limit = Math.max(1, Math.floor(w.length / 3));
   return bestD <= limit ? best : undefined;
+}
+
+/** Clamps an error span into `text` (an empty trailing part gets length 0 at the end). */
+export function clampSpan<T>(text: string, r: ValueResult<T>): ValueResult<T> {
+  if (r.ok || r.offset === undefined) return r;
+  const offset = Math.min(Math.max(0, r.offset), text.length);
+  const length = Math.min(Math.max(0, r.length ?? 0), text.length - offset);
+  return offset === r.offset && length === r.length ? r : { ...r, offset, length };
 }

@@ -1,7 +1,7 @@
 // Linux signals for STOPSIGNAL and the runtime: names with or without the SIG prefix ↔ numbers,
 // following moby/sys/signal ParseSignal and its Linux SignalMap (generic numbering used by amd64,
 // arm64 and riscv64).
-import { fail, ok, type ValueResult } from "./result.js";
+import { clampSpan, fail, ok, type ValueResult } from "./result.js";
 
 /** Signal name (without `SIG`) → number (Linux generic ABI; SIGRTMIN is 34, SIGRTMAX 64). */
 export const SIGNALS: Readonly<Record<string, number>> = (() => {
@@ -44,6 +44,10 @@ export function signalName(n: number): string | undefined {
  * deliverable Linux signal, so vmspec refuses it).
  */
 export function parseSignal(text: string): ValueResult<Signal> {
+  return clampSpan(text, parseSignalImpl(text));
+}
+
+function parseSignalImpl(text: string): ValueResult<Signal> {
   const hint = "a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGKILL (SIG optional) or a number 1-64";
   const whole = { offset: 0, length: Math.max(1, text.length) };
   if (/^[+-]?[0-9]+$/.test(text)) {

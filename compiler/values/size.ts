@@ -1,6 +1,6 @@
 // Byte sizes: the MACHINE memory/disk syntax (QEMU/Docker-style units) and docker/go-units
 // RAMInBytes (used by `RUN --mount=type=tmpfs,size=`).
-import { fail, ok, quote, type ValueResult } from "./result.js";
+import { clampSpan, fail, ok, quote, type ValueResult } from "./result.js";
 
 /** Largest accepted byte count: int64 max (sizes are stored as signed 64-bit in the IR). */
 export const MAX_SIZE = (1n << 63n) - 1n;
@@ -30,6 +30,10 @@ function unitMultiplier(unit: string): bigint | undefined {
  * 2^63−1. Returns the byte count. Errors locate the number or the unit within `text`.
  */
 export function parseSize(text: string): ValueResult<bigint> {
+  return clampSpan(text, parseSizeImpl(text));
+}
+
+function parseSizeImpl(text: string): ValueResult<bigint> {
   if (text.length === 0) return fail("empty size", { hint: SIZE_UNITS_HINT });
   const m = /^(\d*)(?:\.(\d*))?(.*)$/s.exec(text)!;
   const intPart = m[1];
@@ -68,6 +72,10 @@ export function parseSize(text: string): ValueResult<bigint> {
  * 2^63 or more, infinity or NaN is an error. Returns bytes.
  */
 export function parseRamInBytes(text: string): ValueResult<bigint> {
+  return clampSpan(text, parseRamInBytesImpl(text));
+}
+
+function parseRamInBytesImpl(text: string): ValueResult<bigint> {
   let sep = -1;
   for (let i = text.length - 1; i >= 0; i--) {
     const c = text.charCodeAt(i);
@@ -118,7 +126,7 @@ export function parseGoFloat(s: string): number | undefined {
     return sign * v;
   }
   const mant = m[4];
-  if (/^_|_$|__|_\.|\._/.test(mant) || !/[0-9a-fA-F]/.test(mant)) return undefined;
+  if (/_$|__|_\.|\._/.test(mant) || !/[0-9a-fA-F]/.test(mant)) return undefined;
   const [ip, fp = ""] = mant.replace(/_/g, "").split(".");
   const digits = BigInt("0x" + (ip + fp || "0"));
   const exp = Number(m[5]) - 4 * fp.length;

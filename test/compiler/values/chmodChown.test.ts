@@ -38,7 +38,7 @@ const badChmod: [string, RegExp, [number, number]?][] = [
   ["0o755", /bad symbolic mode clause "0o755"/, [0, 5]],
   ["x+", /bad symbolic mode clause/],
   ["u+y", /bad symbolic mode clause/],
-  ["u+x,", /bad symbolic mode clause ""/, [4, 1]],
+  ["u+x,", /bad symbolic mode clause ""/, [4, 0]],
   ["u", /bad symbolic mode clause/],
   ["u+x,g+q", /bad symbolic mode clause "g\+q"/, [4, 3]],
   ["u+gw", /bad symbolic mode clause/],

@@ -29,7 +29,7 @@ const bad: [string, RegExp, [number, number]?][] = [
   ["", /empty image reference/],
   ["Alpine", /repository name must be lowercase/, [0, 6]],
   ["org/App", /repository name must be lowercase/, [0, 7]],
-  ["app:", /invalid tag ""/, [4, 1]],
+  ["app:", /invalid tag ""/, [4, 0]],
   ["app:-x", /invalid tag "-x"/, [4, 2]],
   ["app:" + "t".repeat(129), /invalid tag/],
   ["app:tag:x", /invalid tag "tag:x"/],

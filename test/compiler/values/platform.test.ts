@@ -48,7 +48,7 @@ const bad: [string, RegExp, [number, number]?][] = [
   ["", /invalid platform component/],
   ["linux/am d64", /invalid platform component/, [6, 6]],
   ["foo", /unknown operating system or architecture/],
-  ["linux/arm64/", /invalid platform component/, [12, 1]],
+  ["linux/arm64/", /invalid platform component/, [12, 0]],
 ];
 for (const [text, msg, span] of bad) test(`parsePlatform rejects ${JSON.stringify(text)}`, () => expectErr(parsePlatform(text), msg, span));
 
