@@ -26,5 +26,10 @@ export const commands: Command[] = [
   { name: "prune", summary: "Remove unreferenced blobs and temp files from the store", load: () => import("./prune.js") },
   { name: "packages", summary: "Resolve, fetch and unpack Debian packages (resolve|fetch|unpack|file)", load: () => import("./packages.js") },
   { name: "lock", summary: "Write SPEC.lock with the exact packages of every PACKAGES op", load: () => import("./lock.js") },
+  { name: "run", summary: "Run an image (or a rootfs dir) as a container", load: () => import("./run.js") },
+  { name: "ps", summary: "List detached containers", load: () => import("./ps.js") },
+  { name: "stop", summary: "Stop detached containers", load: () => import("./stop.js") },
+  { name: "logs", summary: "Print a detached container's output", load: () => import("./logs.js") },
+  { name: "export-bundle", summary: "Write an OCI runtime bundle (config.json + rootfs) for an image", load: () => import("./exportBundle.js") },
   { name: "version", summary: "Print the vmspec version", load: () => import("./version.js") },
 ];

@@ -153,7 +153,7 @@ export const builtinRuntime: Runtime = {
       buildPlan(prepared, sys);
       const stdio = spec.stdio ?? "inherit";
       const io = stdio === "pipe" || stdio === "pty-pipe" ? "pipe" : "inherit";
-      const child = spawn(helper, encodePlan(sys.ops), { stdio: [io, io, io, "pipe"], env: {} });
+      const child = spawn(helper, encodePlan(sys.ops), { stdio: [spec.noStdin ? "ignore" : io, io, io, "pipe"], env: {} });
       return new BuiltinContainer(id, child, cleanup);
     } catch (e) {
       await cleanup();

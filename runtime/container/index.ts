@@ -95,6 +95,8 @@ export interface ContainerSpec {
   /** Default true (no_new_privs). */
   noNewPrivileges?: boolean;
   stdio?: StdioMode;
+  /** Connect no input: stdin is /dev/null (`docker run` without `-i`). Default false. */
+  noStdin?: boolean;
   /** Container id (names per-container dirs and cgroups); default random. */
   id?: string;
 }

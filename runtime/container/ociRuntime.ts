@@ -188,7 +188,7 @@ export function ociRuntime(name: "runc" | "crun"): Runtime {
         // runc/crun relay a terminal only when their own stdin is one: give them one with script(1).
         const needTty = stdio === "pty-pipe" || (stdio === "pty" && !process.stdin.isTTY);
         const argv = needTty ? ["script", "-qec", [cmd!, ...args].map(shellQuote).join(" "), "/dev/null"] : [cmd!, ...args];
-        const child = spawn(argv[0]!, argv.slice(1), { stdio: [io, io, io] });
+        const child = spawn(argv[0]!, argv.slice(1), { stdio: [spec.noStdin ? "ignore" : io, io, io] });
         return new OciContainer(id, child, logFile, cleanup);
       } catch (e) {
         cleanup();

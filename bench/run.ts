@@ -1,0 +1,79 @@
+// Benchmark: wall time of running `true` in a container — vmspec's built-in runtime (fresh Node
+// process each time, so Node's start-up is included), vs `runc run` and `crun run` on an
+// equivalent bundle, vs podman when installed. Prints mean / median / min over N runs.
+// Usage: node dist/bench/run.js [N]   (root; needs /bin/busybox for the rootfs)
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ociConfig } from "../runtime/container/oci.js";
+import { DEFAULT_CAPABILITIES } from "../runtime/container/defaults.js";
+import { hybridCgroups, which } from "../runtime/container/ociRuntime.js";
+
+const N = Number(process.argv[2] ?? 20);
+const here = fileURLToPath(new URL(".", import.meta.url));
+const repo = join(here, "..", "..");
+
+function rootfs(dir: string): string {
+  const r = join(dir, "rootfs");
+  mkdirSync(join(r, "bin"), { recursive: true });
+  copyFileSync("/bin/busybox", join(r, "bin/busybox"));
+  chmodSync(join(r, "bin/busybox"), 0o755);
+  symlinkSync("busybox", join(r, "bin/true"));
+  symlinkSync("busybox", join(r, "bin/sh"));
+  return r;
+}
+
+function time(label: string, argv: string[], env?: NodeJS.ProcessEnv): void {
+  const ms: number[] = [];
+  for (let i = 0; i < N + 1; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"], env: env ?? process.env });
+    const dt = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0) {
+      console.log(`${label.padEnd(44)} FAILED (status ${r.status}): ${r.stderr.toString().trim().slice(0, 200)}`);
+      return;
+    }
+    if (i > 0) ms.push(dt); // first run warms caches (and builds the helper)
+  }
+  ms.sort((a, b) => a - b);
+  const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
+  console.log(`${label.padEnd(44)} mean ${mean.toFixed(1).padStart(6)} ms  median ${ms[ms.length >> 1]!.toFixed(1).padStart(6)} ms  min ${ms[0]!.toFixed(1).padStart(6)} ms`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), "vmspec-bench-run-"));
+try {
+  const rfs = rootfs(dir);
+  const bundle = join(dir, "bundle");
+  mkdirSync(bundle);
+  const config = ociConfig(
+    { rootfs: { kind: "dir", path: rfs }, args: ["true"] },
+    { env: [], identity: { uid: 0, gid: 0, groups: [], home: "/" }, capabilities: DEFAULT_CAPABILITIES, hostname: "bench", rootPath: rfs },
+  );
+  writeFileSync(join(bundle, "config.json"), JSON.stringify(config));
+  console.log(`container start-up, running \`true\`, ${N} runs each (after 1 warm-up)`);
+  const once = join(repo, "dist", "bench", "runOnce.js");
+  time("node + vmspec builtin (overlay layers)", [process.execPath, once, "builtin", "layers", rfs, "true"]);
+  time("node + vmspec builtin (plain dir)", [process.execPath, once, "builtin", "dir", rfs, "true"]);
+  if (existsSync(join(repo, "dist", "cli", "commands", "run.js")) && existsSync(join(repo, "bin", "vmspec.js")))
+    time("vmspec run --rootfs DIR true", [process.execPath, join(repo, "bin", "vmspec.js"), "run", "--rootfs", rfs, "true"]);
+  time("node + vmspec → runc (overlay layers)", [process.execPath, once, "runc", "layers", rfs, "true"]);
+  if (which("runc")) time("runc run (bare, same bundle)", ["runc", "run", "--bundle", bundle, `bench-${process.pid}`]);
+  if (which("crun")) {
+    const crun = ["crun", "run", "--bundle", bundle, `bench-c-${process.pid}`];
+    time(
+      hybridCgroups() ? "crun run (bare, in unshare -m w/o cgroup2)" : "crun run (bare, same bundle)",
+      hybridCgroups() ? ["unshare", "-m", "sh", "-c", 'umount -l /sys/fs/cgroup/unified && exec "$@"', "sh", ...crun] : crun,
+    );
+  }
+  if (which("podman")) {
+    // podman needs cgroupfs, no network and the lower ulimits on this host (see the issue).
+    time("podman run --rm (runc, cgroupfs, net none)", [
+      "sh", "-c",
+      `ulimit -n 1024; ulimit -u 1024; exec podman run --rm --cgroup-manager=cgroupfs --network none --runtime runc --rootfs ${rfs} true`,
+    ]);
+  } else console.log("podman: not installed, skipped");
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

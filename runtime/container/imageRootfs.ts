@@ -1,0 +1,79 @@
+// Stored image → container: unpacks an image's layers once into a cached rootfs dir (keyed by the
+// layer chain id) and maps the image config plus run options to a ContainerSpec.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { applyLayer } from "../image/extract.js";
+import type { LoadedImage } from "../image/manifest.js";
+import type { BlobSource } from "../image/store.js";
+import type { Digest } from "../image/digest.js";
+import { ContainerError } from "./errors.js";
+import { cacheDir } from "./helper.js";
+import type { ContainerSpec } from "./index.js";
+
+/** OCI chain id of a layer stack (image-spec config.md#layer-chainid): sha256 over "parent diffid". */
+export function chainId(diffIds: readonly string[]): string {
+  let chain = "";
+  for (const d of diffIds) chain = chain === "" ? d : `sha256:${createHash("sha256").update(`${chain} ${d}`).digest("hex")}`;
+  return chain;
+}
+
+/**
+ * Returns a directory holding the image's merged layers (all whiteouts applied), unpacking them
+ * on first use under `<cache>/rootfs/<chain id>`. The dir is shared read-only by every container
+ * of the image (containers write to their own overlay upper dir). Concurrent callers are safe:
+ * each unpacks to a private temp dir and the first rename wins.
+ */
+export async function imageRootfs(store: BlobSource, image: LoadedImage, root = join(cacheDir(), "rootfs")): Promise<string> {
+  const diffIds = image.config.rootfs?.diff_ids ?? [];
+  const id = diffIds.length === 0 ? "empty" : chainId(diffIds).replace(/^sha256:/, "");
+  const dir = join(root, id);
+  if (existsSync(dir)) return dir;
+  mkdirSync(root, { recursive: true });
+  const tmp = join(root, `.tmp-${id.slice(0, 12)}-${process.pid}-${Date.now()}`);
+  mkdirSync(tmp);
+  try {
+    for (const layer of image.layers) await applyLayer(tmp, await store.openBlob(layer.digest as Digest, layer.size));
+    try {
+      renameSync(tmp, dir);
+    } catch (e) {
+      if (!existsSync(dir)) throw e; // else: another process won the race
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    return dir;
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new ContainerError("CONTAINER_ROOTFS", `unpacking the image's layers failed: ${(e as Error).message}`, dir, { cause: e });
+  }
+}
+
+/** `vmspec run` options that override the image config (all optional). */
+export interface RunOverrides {
+  /** Command after the image name; replaces the image's Cmd. */
+  cmd?: readonly string[];
+  /** `--entrypoint`; "" clears the image's entrypoint. */
+  entrypoint?: string;
+  env?: readonly string[];
+  cwd?: string;
+  user?: string;
+}
+
+/**
+ * The process of a container for an image, Docker's rules: argv = Entrypoint + (cmd ?? Cmd);
+ * `--entrypoint` replaces the entrypoint and drops the image's Cmd; env = image Env then `-e`.
+ */
+export function processFromImage(config: LoadedImage["config"]["config"], o: RunOverrides): Pick<ContainerSpec, "args" | "env" | "cwd" | "user"> {
+  const c = config ?? {};
+  const entry = o.entrypoint !== undefined ? (o.entrypoint === "" ? [] : [o.entrypoint]) : (c.Entrypoint ?? []);
+  const cmd = o.cmd !== undefined && o.cmd.length > 0 ? o.cmd : o.entrypoint !== undefined ? [] : (c.Cmd ?? []);
+  const args = [...entry, ...cmd];
+  if (args.length === 0)
+    throw new ContainerError("CONTAINER_SPEC", "no command specified: the image has no Entrypoint or Cmd and none was given");
+  const user = o.user ?? c.User;
+  return {
+    args,
+    env: [...(c.Env ?? []), ...(o.env ?? [])],
+    ...(o.cwd ?? c.WorkingDir ? { cwd: o.cwd ?? c.WorkingDir } : {}),
+    ...(user ? { user: { user } } : {}),
+  };
+}
