@@ -60,11 +60,16 @@ const SPLIT: f64 = 134217729.0;
  * Binary32 result from r = RN64(exact) (finite, non-zero) and dir = sign(exact − r): a fast path
  * for results well inside the normal range, else the exact roundFromF64 path.
  */
-function finishS(r: f64, dir: i32, rm: u32): u64 {
+@inline export function finishS(r: f64, dir: i32, rm: u32): u64 {
   const f = <f32>r; // f32.demote_f64 rounds to nearest even (wasm spec)
   let fb = reinterpret<u32>(f);
   const e = (fb >> 23) & 0xff;
   const rb = reinterpret<u64>(r);
+  if (rm == RNE && dir == 0 && <u32>(e - 2) <= 251) {
+    // Commonest case first: exactly representable in binary64, round to nearest.
+    if (<f64>f != r) raise(NX);
+    return fb;
+  }
   // Fast only when f and its neighbours are normal and finite, rm ≠ RMM, and r is not an exact
   // binary32 midpoint while exact ≠ r (the one case where RN(RN64(x)) ≠ RN(x)).
   if (e >= 2 && e <= 253 && rm != RMM && !(dir != 0 && (rb & 0x1fffffff) == 0x10000000)) {

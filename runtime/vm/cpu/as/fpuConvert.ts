@@ -1,10 +1,11 @@
 // FPU conversions: float ↔ 32/64-bit integers with RISC-V saturation, and binary32 ↔ binary64,
 // correctly rounded with IEEE 754-2008 flags.
 import {
-  RNE, RDN, RUP, RMM, NV, NX,
+  RNE, RTZ, RDN, RUP, RMM, NV, NX,
   raise, expField, signOf, isNaNBits, isSNaNBits, isZeroBits, canonNaN, infOf, zeroOf,
   unpack, unSign, unExp, unSig, roundPack, roundFromF64,
 } from "./fpuRound";
+import { finishS } from "./fpuArith";
 
 /** Integer kinds of FCVT's rs2 field: W, WU, L, LU (RISC-V spec, FCVT.W.S et al.). */
 export const CVT_W: u32 = 0;
@@ -43,6 +44,24 @@ export function fpToInt(x: u64, d: bool, rm: u32, kind: u32): u64 {
     raise(NV);
     if (isNaNBits(x, d) || signOf(x, d) == 0) return satMax(kind);
     return satMin(kind);
+  }
+  if (rm != RMM) {
+    // Fast path: wasm's exact integral rounding (nearest/trunc/floor/ceil), range-checked in f64.
+    const f = d ? reinterpret<f64>(x) : <f64>reinterpret<f32>(<u32>x);
+    const v = rm == RNE ? nearest<f64>(f) : rm == RTZ ? trunc<f64>(f) : rm == RDN ? floor<f64>(f) : ceil<f64>(f);
+    let ok: bool;
+    switch (kind) {
+      case CVT_W: ok = v >= -2147483648.0 && v <= 2147483647.0; break;
+      case CVT_WU: ok = v >= 0 && v <= 4294967295.0; break;
+      case CVT_L: ok = v >= -9223372036854775808.0 && v < 9223372036854775808.0; break;
+      default: ok = v >= 0 && v < 18446744073709551616.0; break;
+    }
+    if (ok) {
+      if (v != f) raise(NX);
+      if (kind == CVT_WU) return <u64>(<i64>(<i32>(<u32>(<i64>v))));
+      if (kind == CVT_LU) return <u64>v;
+      return <u64>(<i64>v);
+    }
   }
   if (isZeroBits(x, d)) return 0;
   unpack(x, d);
@@ -119,6 +138,11 @@ export function fpFromInt(v: u64, d: bool, rm: u32, kind: u32): u64 {
     default: mag = v; break;
   }
   if (mag == 0) return 0;
+  if (mag < 0x20000000000000) {
+    // Below 2^53: exact in binary64, so only binary32 can round.
+    const f = sign != 0 ? -(<f64>mag) : <f64>mag;
+    return d ? reinterpret<u64>(f) : finishS(f, 0, rm);
+  }
   const lz = <i32>clz<u64>(mag);
   return roundPack(sign, 63 - lz, mag << lz, d, rm);
 }
@@ -144,14 +168,7 @@ export function fpD2S(x: u64, rm: u32): u64 {
   }
   if (isZeroBits(x, true)) return zeroOf(signOf(x, true), false);
   if (e != 0) {
-    const r = reinterpret<f64>(x);
-    const f = <f32>r;
-    const fe = (reinterpret<u32>(f) >> 23) & 0xff;
-    if (rm == RNE && fe >= 2 && fe != 255) {
-      if (<f64>f != r) raise(NX);
-      return reinterpret<u32>(f);
-    }
-    return roundFromF64(r, 0, false, rm);
+    return finishS(reinterpret<f64>(x), 0, rm);
   }
   // Binary64 subnormals are far below binary32's range: round the unpacked value.
   unpack(x, true);
