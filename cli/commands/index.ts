@@ -19,6 +19,7 @@ export const commands: Command[] = [
   { name: "check", summary: "Report a spec's errors and warnings", load: () => import("./check.js") },
   { name: "test", summary: "Golden-test specs against their .ir.json/.errors.txt snapshots", load: () => import("./test.js") },
   { name: "vm", summary: "Built-in RISC-V emulator tools (run-elf, run-user, ...)", load: () => import("./vm.js") },
+  { name: "build", summary: "Build a spec's target stage into the image store", load: () => import("./build.js") },
   { name: "images", summary: "List the images in the store", load: () => import("./images.js") },
   { name: "inspect", summary: "Show an image's config, layers, history and sizes", load: () => import("./inspect.js") },
   { name: "rmi", summary: "Remove image names from the store", load: () => import("./rmi.js") },

@@ -21,6 +21,12 @@ export interface ApplyOptions extends TarReadLimits {
   devices?: boolean;
   /** Set xattrs (needs setfattr). Default: true when the tools exist; else they are skipped. */
   xattrs?: boolean;
+  /**
+   * `apply` (default): whiteouts delete from `root`. `overlay`: `root` is one overlayfs lower dir of
+   * its own, so whiteouts are recorded the overlayfs way (a 0/0 character device for `.wh.<name>`,
+   * `trusted.overlay.opaque=y` for `.wh..wh..opq`); needs root.
+   */
+  whiteouts?: "apply" | "overlay";
 }
 
 /** What `applyLayer` did. */
@@ -123,6 +129,17 @@ export async function applyLayer(root: string, source: AsyncIterable<Uint8Array>
 
     if (base.startsWith(WHITEOUT_PREFIX)) {
       result.whiteouts++;
+      if (opts.whiteouts === "overlay") {
+        if (base === WHITEOUT_OPAQUE) xattrItems.push({ path: parentAbs, xattrs: { "trusted.overlay.opaque": Buffer.from("y") } });
+        else {
+          const victim = base.slice(WHITEOUT_PREFIX.length);
+          if (victim === "" || victim === "." || victim === "..") throw new UnsafeArchiveEntryError(h.path, "invalid whiteout");
+          await removeAll(join(parentAbs, victim));
+          await run("mknod", ["-m", "0", join(parentAbs, victim), "c", "0", "0"]);
+          written.add([...parent, victim].join("/"));
+        }
+        continue;
+      }
       if (base === WHITEOUT_OPAQUE) {
         const prefix = parent.join("/");
         for (const child of await fs.readdir(parentAbs)) {

@@ -1,0 +1,205 @@
+// `vmspec build`: compiles a spec and builds its target stage into the image store (tags, OCI / docker archive outputs).
+import { readFileSync, statSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { compile, type CompileOptions } from "../../compiler/compile.js";
+import { one, parseArgs } from "../args.js";
+import { fsReader, renderDiagnostics, sourcesOf, summary } from "../diagnostics.js";
+import { COMPILE_OPTIONS, compileOptionsFrom } from "./compile.js";
+import { build, type ProgressEvent } from "../../runtime/build/builder.js";
+import { BuildError } from "../../runtime/build/errors.js";
+import { defaultExecutors } from "../../runtime/build/executors.js";
+import { ImageError } from "../../runtime/image/errors.js";
+import { exportLayout } from "../../runtime/image/layout.js";
+import { exportDockerArchive } from "../../runtime/image/dockerArchive.js";
+import { isValidTag, normalizeTag } from "../../runtime/image/store.js";
+import { STORE_HELP, openStore } from "./store.js";
+
+const HELP = `Usage: vmspec build [options] [SPEC | CONTEXT_DIR]
+
+Build the target stage of a spec (a *.vmspec file or a Dockerfile) into the image store.
+With a directory, the spec is -f FILE, else the directory's only *.vmspec, else its Dockerfile;
+the build context is that directory. With a file, the context is --context DIR, else the
+file's directory.
+
+Options:
+  -f, --file SPEC             the spec file
+  --context DIR               the build context (COPY/ADD sources; .vmspecignore/.dockerignore apply)
+  -t, --tag NAME[:TAG]        tag the result (repeatable; default tag 'latest')
+  --target STAGE              build this stage (default: the last one)
+  --build-arg K=V             set a build argument (repeatable)
+  --platform OS/ARCH          target platform
+  --build-context NAME=VALUE  a named context for FROM / COPY --from: oci-layout://DIR[:TAG],
+                              docker-archive://FILE, docker-image://REF (from the store), or DIR
+  --output SPEC               also write the image out (repeatable):
+                                type=oci,dest=DIR[,name=REF]      an OCI image layout
+                                type=docker,dest=FILE[,name=REF]  a 'docker load' archive
+  --no-cache                  do not use cached steps
+  --network MODE              default network of RUN steps: default|none|host
+  --progress MODE             auto|plain|json|quiet (default auto = plain)
+${STORE_HELP}
+
+Prints the image's manifest digest on stdout. Exit status: 0 built, 1 spec or build error, 2 usage.
+`;
+
+interface Output {
+  type: "oci" | "docker";
+  dest: string;
+  name?: string;
+}
+
+function parseOutput(s: string): Output | string {
+  const kv = Object.fromEntries(s.split(",").map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
+  if (kv.type !== "oci" && kv.type !== "docker") return `--output: type must be oci or docker in '${s}'`;
+  if (!kv.dest) return `--output: missing dest= in '${s}'`;
+  return { type: kv.type, dest: kv.dest, ...(kv.name ? { name: kv.name } : {}) };
+}
+
+function findSpec(dir: string): string | undefined {
+  const names = readdirSync(dir);
+  const specs = names.filter((n) => n.endsWith(".vmspec"));
+  if (specs.length === 1) return join(dir, specs[0]!);
+  if (names.includes("Dockerfile")) return join(dir, "Dockerfile");
+  if (names.includes("Containerfile")) return join(dir, "Containerfile");
+  return undefined;
+}
+
+/** file:line of an op's first source span, for error messages. */
+function locate(ir: { sourceMap: { files: { path: string }[]; ops: Record<string, { file: number; offset: number }[]> } }, texts: string[], op: string | undefined): string | undefined {
+  const span = op ? ir.sourceMap.ops[op]?.[0] : undefined;
+  if (!span) return undefined;
+  const text = texts[span.file] ?? "";
+  const line = text.slice(0, span.offset).split("\n").length;
+  return `${ir.sourceMap.files[span.file]?.path}:${line}`;
+}
+
+/** Runs `vmspec build`. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const p = parseArgs(argv, [
+    ...COMPILE_OPTIONS,
+    { name: "file", short: "f", value: true },
+    { name: "context", value: true },
+    { name: "tag", short: "t", value: true, repeat: true },
+    { name: "build-context", value: true, repeat: true },
+    { name: "output", short: "o", value: true, repeat: true },
+    { name: "no-cache", value: false },
+    { name: "network", value: true },
+    { name: "progress", value: true },
+    { name: "store", value: true },
+  ]);
+  if (p.flags.has("help")) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const errors = [...p.errors];
+  const copts = compileOptionsFrom(p.values);
+  if (typeof copts === "string") errors.push(copts);
+  const outputs: Output[] = [];
+  for (const o of p.values.get("output") ?? []) {
+    const r = parseOutput(o);
+    if (typeof r === "string") errors.push(r);
+    else outputs.push(r);
+  }
+  const tags = (p.values.get("tag") ?? []).map(normalizeTag);
+  for (const t of tags) if (!isValidTag(t)) errors.push(`invalid tag '${t}'`);
+  const contexts: Record<string, string> = {};
+  for (const c of p.values.get("build-context") ?? []) {
+    const eq = c.indexOf("=");
+    if (eq <= 0) errors.push(`--build-context needs NAME=VALUE, not '${c}'`);
+    else contexts[c.slice(0, eq)] = c.slice(eq + 1);
+  }
+  const progress = one(p, "progress") ?? "auto";
+  if (!["auto", "plain", "json", "quiet"].includes(progress)) errors.push(`--progress must be auto, plain, json or quiet`);
+  const network = one(p, "network") ?? "default";
+  if (!["default", "none", "host"].includes(network)) errors.push(`--network must be default, none or host`);
+  if (p.positionals.length > 1) errors.push("expected at most one SPEC or CONTEXT_DIR");
+  let specPath = one(p, "file");
+  let contextDir = one(p, "context");
+  const pos = p.positionals[0] ?? (specPath ? undefined : ".");
+  if (pos !== undefined) {
+    let st;
+    try {
+      st = statSync(pos);
+    } catch {
+      errors.push(`${pos}: no such file or directory`);
+    }
+    if (st?.isDirectory()) {
+      contextDir ??= pos;
+      specPath ??= findSpec(pos);
+      if (!specPath) errors.push(`no spec in ${pos}: pass -f FILE (looked for one *.vmspec, Dockerfile, Containerfile)`);
+    } else if (st) {
+      if (specPath) errors.push("give the spec either as -f or as the positional argument");
+      specPath = pos;
+    }
+  }
+  if (specPath && !contextDir) contextDir = dirname(specPath);
+  if (errors.length > 0 || typeof copts === "string" || !specPath || !contextDir) {
+    process.stderr.write(`vmspec build: ${errors.join("; ")}\n\n${HELP}`);
+    return 2;
+  }
+
+  let text: string;
+  try {
+    text = readFileSync(specPath, "utf8");
+  } catch (e) {
+    process.stderr.write(`vmspec build: cannot read ${specPath}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
+    return 2;
+  }
+  const r = compile(specPath, text, copts as CompileOptions, fsReader);
+  if (r.diagnostics.length > 0) {
+    process.stderr.write(renderDiagnostics(r.diagnostics, sourcesOf(r), "human"));
+    process.stderr.write(summary(r.diagnostics));
+  }
+  if (r.hasErrors || r.ir === null) return 1;
+  const ir = r.ir;
+  const texts = ir.sourceMap.files.map((f) => sourcesOf(r).get(f.path) ?? "");
+
+  const log = (s: string): void => {
+    if (progress !== "quiet") process.stderr.write(s);
+  };
+  const onProgress = (ev: ProgressEvent): void => {
+    if (progress === "json") {
+      process.stderr.write(JSON.stringify(ev) + "\n");
+      return;
+    }
+    if (ev.status === "start") log(`#${ev.step} ${ev.name}\n`);
+    else if (ev.status === "cached") log(`#${ev.step} CACHED\n`);
+    else if (ev.status === "done") log(`#${ev.step} DONE ${((ev.durationMs ?? 0) / 1000).toFixed(2)}s\n`);
+    else log(`#${ev.step} ERROR ${ev.error}\n`);
+  };
+
+  const store = await openStore(one(p, "store"));
+  try {
+    const t0 = performance.now();
+    const res = await build(ir, {
+      store,
+      contextDir,
+      buildContexts: contexts,
+      noCache: p.flags.has("no-cache") || p.values.has("no-cache"),
+      progress: onProgress,
+      sources: texts,
+      executors: defaultExecutors({ network: network as "default" | "none" | "host" }),
+    });
+    if (tags.length === 0) await store.tag(null, res.manifest);
+    for (const t of tags) await store.tag(t, res.manifest);
+    for (const o of outputs) {
+      if (o.type === "oci") await exportLayout(store, res.manifest, o.dest, o.name ?? (tags[0] ? tags[0].slice(tags[0].lastIndexOf(":") + 1) : "latest"));
+      else await exportDockerArchive(store, res.manifest, o.name ? [normalizeTag(o.name)] : tags, o.dest);
+    }
+    log(`built ${res.manifest.digest} (${res.steps} steps, ${res.cached} cached) in ${((performance.now() - t0) / 1000).toFixed(2)}s${tags.length ? `, tagged ${tags.join(", ")}` : ""}\n`);
+    process.stdout.write(`${res.manifest.digest}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof BuildError) {
+      const where = locate(ir, texts, e.op);
+      process.stderr.write(`vmspec build: ${where ? `${where}: ` : ""}error: ${e.message} [${e.code}]\n`);
+      return 1;
+    }
+    if (e instanceof ImageError) {
+      process.stderr.write(`vmspec build: error: ${e.message} [${e.code}]\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,207 @@
+// Executors for ops that need more than files: RUN (in a container on this host) and PACKAGES (verified Debian packages).
+import * as fs from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Op, PackagesOp, RunOp } from "../../compiler/ir/types.js";
+import { createLayer, type Layer } from "../image/layer.js";
+import { diffTrees, walkOverlayUpper, walkTree } from "../image/layerEntries.js";
+import { applyLayer } from "../image/extract.js";
+import { digestHex } from "../image/digest.js";
+import { cacheKey, chainId } from "./cache.js";
+import { BuildError } from "./errors.js";
+import type { ExecContext, FsState, OpExecutor } from "./builder.js";
+
+/** Options of the default executors. */
+export interface ExecutorOptions {
+  /** Network of RUN steps that say `default` (the build-wide `--network`); `default` = the host's. */
+  network?: "default" | "none" | "host";
+  /** Container runtime for RUN (default builtin). */
+  runtime?: "builtin" | "runc" | "crun";
+  /** Lines of output shown when a RUN fails. Default 20. */
+  tailLines?: number;
+  /** A lockfile path for PACKAGES ops (used when it exists). */
+  lockPath?: string;
+}
+
+/** OCI architecture of this host (Node's `process.arch` → GOARCH names). */
+export function hostArch(): string {
+  const m: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", riscv64: "riscv64", ppc64: "ppc64le", s390x: "s390x", ia32: "386" };
+  return m[process.arch] ?? process.arch;
+}
+
+function overlayAvailable(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    return /\toverlay$/m.test(readFileSync("/proc/filesystems", "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/** Unpacks one layer as an overlayfs lower dir (whiteouts as 0/0 devices), cached in the store by diff_id. */
+async function unpackedLayer(ctx: ExecContext, state: FsState, i: number): Promise<string> {
+  const dir = join(ctx.store.root, ".vmspec", "unpacked", digestHex(state.diffIds[i]!));
+  try {
+    await fs.access(join(dir, ".."));
+    if ((await fs.stat(dir)).isDirectory()) return dir;
+  } catch {
+    /* not there yet */
+  }
+  await fs.mkdir(join(ctx.store.root, ".vmspec", "unpacked"), { recursive: true });
+  const tmp = join(ctx.tmp, `unpack-${randomBytes(6).toString("hex")}`);
+  await fs.mkdir(tmp);
+  const l = state.layers[i]!;
+  await applyLayer(tmp, await ctx.store.openBlob(l.digest, l.size), { whiteouts: "overlay" });
+  try {
+    await fs.rename(tmp, dir);
+  } catch {
+    await fs.rm(tmp, { recursive: true, force: true }); // a concurrent build won the race
+  }
+  return dir;
+}
+
+async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise<Layer | null> {
+  const arch = ctx.stage.platform.architecture;
+  if (arch !== hostArch()) {
+    throw new BuildError("BUILD_UNSUPPORTED", `RUN in a linux/${arch} stage cannot execute on this ${hostArch()} host yet (the built-in emulator will run foreign-architecture steps later)`, { op: op.id });
+  }
+  for (const m of op.mounts) {
+    if ((m.type === "secret" || m.type === "ssh") && m.required) throw new BuildError("BUILD_UNSUPPORTED", `RUN --mount=type=${m.type} is not supported yet`, { op: op.id });
+  }
+  const container = await import("../container/index.js");
+  const work = join(ctx.tmp, `run-${randomBytes(6).toString("hex")}`);
+  await fs.mkdir(work, { recursive: true });
+  const mounts: import("../container/index.js").MountSpec[] = [];
+  if (op.files.length > 0) {
+    const pipes = join(work, "pipes");
+    await fs.mkdir(pipes);
+    for (const f of op.files) {
+      const name = f.path.replace(/^\/dev\/pipes\//, "");
+      await fs.writeFile(join(pipes, name), f.content, { mode: f.mode });
+    }
+    mounts.push({ type: "bind", source: pipes, target: "/dev/pipes", readOnly: true });
+  }
+  for (const m of op.mounts) {
+    if (m.type === "tmpfs") mounts.push({ type: "tmpfs", target: m.target, ...(m.size ? { size: m.size } : {}) });
+    else if (m.type === "cache") {
+      const dir = join(ctx.store.root, ".vmspec", "cache", "mounts", Buffer.from(m.id ?? m.target).toString("hex"));
+      await fs.mkdir(dir, { recursive: true });
+      mounts.push({ type: "bind", source: dir, target: m.target, readOnly: m.readonly });
+    } else if (m.type === "bind") {
+      if (m.from && m.from.kind !== "context") throw new BuildError("BUILD_UNSUPPORTED", `RUN --mount=type=bind,from=… is not supported yet`, { op: op.id });
+      throw new BuildError("BUILD_UNSUPPORTED", `RUN --mount=type=bind from the build context is not supported yet`, { op: op.id });
+    }
+  }
+  const network = op.network === "default" ? (o.network === "none" ? "none" : "host") : op.network;
+  const env = [...op.env, ...op.argEnv.filter((a) => !op.env.some((e) => e.split("=")[0] === a.split("=")[0]))];
+  const useOverlay = overlayAvailable();
+  let rootfs: import("../container/index.js").RootfsSpec;
+  let before: string | undefined;
+  let upper: string | undefined;
+  if (useOverlay) {
+    const lower: string[] = [];
+    for (let i = 0; i < ctx.parent.layers.length; i++) lower.push(await unpackedLayer(ctx, ctx.parent, i));
+    if (lower.length === 0) {
+      const empty = join(work, "empty");
+      await fs.mkdir(empty);
+      lower.push(empty);
+    }
+    upper = join(work, "upper");
+    const wd = join(work, "work");
+    await fs.mkdir(upper);
+    await fs.mkdir(wd);
+    rootfs = { kind: "layers", lower, upper, work: wd };
+  } else {
+    // Copy-and-diff: run in a copy of the unpacked parent, then diff against the original.
+    before = await ctx.rootfs(ctx.parent);
+    const copy = join(work, "rootfs");
+    await fs.cp(before, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    rootfs = { kind: "dir", path: copy };
+  }
+  const proc = await container.start(
+    { rootfs, args: op.args, env, cwd: op.workdir || "/", user: { user: op.user || "0:0" }, network, mounts, stdio: "pipe", noStdin: true, hostname: "buildkitsandbox" },
+    o.runtime ?? "builtin",
+  );
+  const lines: string[] = [];
+  const collect = (d: Buffer): void => {
+    for (const l of d.toString("utf8").split("\n")) if (l !== "") lines.push(l);
+    if (lines.length > 200) lines.splice(0, lines.length - 200);
+  };
+  proc.stdout?.on("data", collect);
+  proc.stderr?.on("data", collect);
+  const res = await proc.wait();
+  if (res.exitCode !== 0) {
+    const tail = lines.slice(-(o.tailLines ?? 20)).map((l) => `  | ${l}`).join("\n");
+    await fs.rm(work, { recursive: true, force: true });
+    throw new BuildError("BUILD_RUN_FAILED", `RUN ${JSON.stringify(op.args)} failed with exit code ${res.exitCode}${res.error ? ` (${res.error})` : ""}${tail ? `; last output:\n${tail}` : ""}`, { op: op.id });
+  }
+  try {
+    const entries = useOverlay ? walkOverlayUpper(upper!, { mtime: ctx.mtime }) : diffTrees(before!, (rootfs as { path: string }).path, { mtime: ctx.mtime });
+    return await createLayer(ctx.store, entries);
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+async function packagesStep(op: PackagesOp, ctx: ExecContext, o: ExecutorOptions): Promise<Layer | null> {
+  const pk = await import("../packages/index.js");
+  const dir = join(ctx.tmp, `packages-${randomBytes(6).toString("hex")}`);
+  await fs.mkdir(dir, { recursive: true });
+  try {
+    const fsv = await ctx.imageFs(ctx.parent);
+    const status = await fsv.readFile("/var/lib/dpkg/status");
+    let baseStatus: string | undefined;
+    if (status) {
+      baseStatus = join(ctx.tmp, `status-${randomBytes(4).toString("hex")}`);
+      await fs.writeFile(baseStatus, status);
+    }
+    let lock;
+    if (o.lockPath) {
+      try {
+        lock = JSON.parse(await fs.readFile(o.lockPath, "utf8"));
+      } catch {
+        lock = undefined;
+      }
+    }
+    await pk.installPackages(pk.selectorOfOp(op), dir, { baseStatus, lock, lockPath: o.lockPath });
+    return await createLayer(ctx.store, walkTree(dir, { mtime: ctx.mtime }));
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The RUN and PACKAGES executors. RUN: host-architecture stages only; the parent layers become
+ * overlayfs lower dirs (unpacked once per layer into `STORE/.vmspec/unpacked/`), the step's upper
+ * dir becomes the layer (whiteouts included); without overlayfs (or root), the parent is copied
+ * and diffed. Secret/ssh mounts and bind mounts are not supported yet. PACKAGES: the op's packages
+ * (locked set if `lockPath` has it) are installed into an empty dir that becomes the layer.
+ * Both are cached by op id + the parent's layer chain (+ the lockfile's bytes for PACKAGES).
+ */
+export function defaultExecutors(o: ExecutorOptions = {}): Partial<Record<Op["kind"], OpExecutor>> {
+  const cached = (produce: (op: Op, ctx: ExecContext) => Promise<Layer | null>, extra: (op: Op) => Promise<string[]>): OpExecutor => {
+    return async (op, ctx) => {
+      const key = cacheKey(op.id, [chainId(ctx.parent.diffIds), ...(await extra(op))]);
+      if (!ctx.noCache) {
+        const rec = await ctx.cache.get(key);
+        if (rec) return { layer: rec.layer, cacheInputs: ["cached"] };
+      }
+      const layer = await produce(op, ctx);
+      await ctx.cache.put({ key, layer, createdBy: op.kind });
+      return { layer, cacheInputs: [] };
+    };
+  };
+  const lockBytes = async (): Promise<string[]> => {
+    if (!o.lockPath) return [];
+    try {
+      return [await fs.readFile(o.lockPath, "utf8")];
+    } catch {
+      return [];
+    }
+  };
+  return {
+    run: cached((op, ctx) => runStep(op as RunOp, ctx, o), async () => []),
+    packages: cached((op, ctx) => packagesStep(op as PackagesOp, ctx, o), lockBytes),
+  };
+}
