@@ -242,6 +242,7 @@ export function specFromOptions(o: RunOptions, mounts: MountSpec[]): Omit<Contai
     capDrop: o.capDrop,
     stdio,
     noStdin: !o.interactive,
+    etcFiles: true,
   };
 }
 
@@ -313,7 +314,8 @@ export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise
   }
 }
 
-const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
+/** Signals `vmspec run` passes on to the container (SIGWINCH: the runtime resizes the pty). */
+const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH"];
 
 /** Runs `vmspec run`. */
 export async function run(argv: readonly string[]): Promise<number> {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createCgroup, hasLimits, removeCgroup, type ContainerCgroup } from "./cgroups.js";
 import { ContainerError } from "./errors.js";
+import { etcFileMounts } from "./etcFiles.js";
 import { helperBinary } from "./helper.js";
 import {
   ContainerState,
@@ -148,12 +149,20 @@ export const builtinRuntime: Runtime = {
     try {
       rootfs = prepareRootfs(spec.rootfs, containerDir);
       if (hasLimits(spec.limits)) cg = createCgroup(id, spec.limits!);
-      const prepared = prepareContainer(spec, rootfs, id, cg?.procsFiles ?? []);
+      const withEtc: ContainerSpec = spec.etcFiles
+        ? { ...spec, mounts: [...etcFileMounts(containerDir, spec.hostname ?? id, spec.network ?? "none"), ...(spec.mounts ?? [])] }
+        : spec;
+      const prepared = prepareContainer(withEtc, rootfs, id, cg?.procsFiles ?? []);
       const sys = new RecordingSyscalls();
       buildPlan(prepared, sys);
       const stdio = spec.stdio ?? "inherit";
       const io = stdio === "pipe" || stdio === "pty-pipe" ? "pipe" : "inherit";
-      const child = spawn(helper, encodePlan(sys.ops), { stdio: [spec.noStdin ? "ignore" : io, io, io, "pipe"], env: {} });
+      const child = spawn(helper, encodePlan(sys.ops), {
+        stdio: [spec.noStdin ? "ignore" : io, io, io, "pipe"],
+        env: {},
+        // Own process group: a terminal's ^C reaches only the caller, which forwards it once.
+        detached: true,
+      });
       return new BuiltinContainer(id, child, cleanup);
     } catch (e) {
       await cleanup();

@@ -3,8 +3,7 @@
 // The helper's source is ours (helper/vmspecInit.c); it is compiled with the host's C compiler
 // on first use into the cache dir and reused until the source changes.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,12 +32,34 @@ export function helperSource(): string {
 
 let cached: string | undefined;
 
+/**
+ * A cheap 64-bit content key (two FNV-1a 32-bit lanes with different offsets): names the compiled
+ * helper after its source, so an edited source is rebuilt. Not a security boundary (the cache dir
+ * is the caller's own); avoids loading node:crypto on every container start.
+ */
+export function sourceKey(data: Uint8Array): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ data.length;
+  for (let i = 0; i < data.length; i++) {
+    a = Math.imul(a ^ data[i]!, 0x01000193) >>> 0; // FNV-1a prime (32-bit)
+    b = Math.imul(b ^ data[i]!, 0x01000193) ^ (b >>> 13);
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}
+
 /** The C compiler used: $CC, else the first of cc, gcc, clang on PATH. */
 function compiler(): string | undefined {
   const names = process.env.CC ? [process.env.CC] : ["cc", "gcc", "clang"];
   for (const dir of (process.env.PATH ?? "").split(":"))
     for (const n of names) if (n.includes("/") ? existsSync(n) : existsSync(join(dir, n))) return n;
   return undefined;
+}
+
+/** Deletes helpers built from older sources (best effort: one may still be running, which is fine). */
+function removeStaleHelpers(dir: string, keep: string): void {
+  for (const name of readdirSync(dir))
+    if (name.startsWith(`vmspec-init-${process.arch}-`) && join(dir, name) !== keep && !name.endsWith(".tmp"))
+      rmSync(join(dir, name), { force: true });
 }
 
 /**
@@ -50,7 +71,7 @@ export function helperBinary(): string {
   if (cached !== undefined) return cached;
   const src = helperSource();
   const text = readFileSync(src);
-  const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  const digest = sourceKey(text);
   const out = join(cacheDir(), "helpers", `vmspec-init-${process.arch}-${digest}`);
   if (existsSync(out)) return (cached = out);
   const cc = compiler();
@@ -68,6 +89,7 @@ export function helperBinary(): string {
     try {
       execFileSync(cc, ["-O2", "-Wall", ...extra, "-o", tmp, src], { stdio: ["ignore", "pipe", "pipe"] });
       renameSync(tmp, out);
+      removeStaleHelpers(dirname(out), out);
       return (cached = out);
     } catch (e) {
       lastErr = e;

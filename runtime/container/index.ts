@@ -95,6 +95,12 @@ export interface ContainerSpec {
   /** Default true (no_new_privs). */
   noNewPrivileges?: boolean;
   stdio?: StdioMode;
+  /**
+   * Provide Docker's /etc/hostname, /etc/hosts and /etc/resolv.conf (the host's for network
+   * `host`) as bind mounts. Default false in the library (a builder must not find them in its
+   * layer diff); `vmspec run` turns it on.
+   */
+  etcFiles?: boolean;
   /** Connect no input: stdin is /dev/null (`docker run` without `-i`). Default false. */
   noStdin?: boolean;
   /** Container id (names per-container dirs and cgroups); default random. */

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { ContainerError } from "./errors.js";
+import { etcFileMounts } from "./etcFiles.js";
 import {
   ContainerState,
   type ContainerProcess,
@@ -172,7 +173,10 @@ export function ociRuntime(name: "runc" | "crun"): Runtime {
       };
       try {
         const bundle = join(containerDir, "bundle");
-        writeBundle(spec, bundle, rootfs.mount.target, rootfs.readDirs, id, `vmspec/${id}`);
+        const withEtc: ContainerSpec = spec.etcFiles
+          ? { ...spec, mounts: [...etcFileMounts(containerDir, spec.hostname ?? id, spec.network ?? "none"), ...(spec.mounts ?? [])] }
+          : spec;
+        writeBundle(withEtc, bundle, rootfs.mount.target, rootfs.readDirs, id, `vmspec/${id}`);
         const logFile = join(containerDir, "runtime.log");
         const runtimeArgv = [which(name)!, "--log", logFile, "--log-format", "json", "run", "--bundle", bundle, id];
         const setup: string[] = [];
@@ -188,7 +192,7 @@ export function ociRuntime(name: "runc" | "crun"): Runtime {
         // runc/crun relay a terminal only when their own stdin is one: give them one with script(1).
         const needTty = stdio === "pty-pipe" || (stdio === "pty" && !process.stdin.isTTY);
         const argv = needTty ? ["script", "-qec", [cmd!, ...args].map(shellQuote).join(" "), "/dev/null"] : [cmd!, ...args];
-        const child = spawn(argv[0]!, argv.slice(1), { stdio: [spec.noStdin ? "ignore" : io, io, io] });
+        const child = spawn(argv[0]!, argv.slice(1), { stdio: [spec.noStdin ? "ignore" : io, io, io], detached: true });
         return new OciContainer(id, child, logFile, cleanup);
       } catch (e) {
         cleanup();

@@ -49,6 +49,7 @@ const DEV_FLAGS = MS.NOSUID | MS.NOEXEC | MS.NODEV;
 
 /** Records the start-up of `c` on `sys`. */
 export function buildPlan(c: PreparedContainer, sys: Syscalls): void {
+  sys.parentDeathSignal(9); // SIGKILL (signal(7)): no container outlives the vmspec process that started it
   if (c.pty) sys.pty();
   sys.unshare(cloneFlags(containerNamespaces(c.network)));
   sys.fork();

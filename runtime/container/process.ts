@@ -1,12 +1,12 @@
 // Process-level settings shared by all runtimes: capability set, environment, ids.
-import { randomBytes } from "node:crypto";
 import { CAPABILITY_NUMBERS, DEFAULT_CAPABILITIES, DEFAULT_PATH, capabilityName } from "./defaults.js";
 import { ContainerError } from "./errors.js";
 import type { ContainerSpec } from "./index.js";
 
 /** A fresh container id: 12 hex digits, like Docker's short ids. */
 export function newContainerId(): string {
-  return randomBytes(6).toString("hex");
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(6));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The capability names the container keeps: (capabilities ?? default) + capAdd − capDrop. */

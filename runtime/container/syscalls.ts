@@ -12,6 +12,8 @@ export interface PlanOp {
 
 /** The operations the helper can perform (each maps to one or a few system calls). */
 export interface Syscalls {
+  /** The helper gets this signal when its caller dies (PR_SET_PDEATHSIG). */
+  parentDeathSignal(signal: number): void;
   /** Allocate a pty inside the container (call once before `fork` to announce it, once after). */
   pty(): void;
   /** Write "0" to a cgroup's procs file: moves the calling process into it. */
@@ -63,6 +65,7 @@ export class RecordingSyscalls implements Syscalls {
   private add(op: string, ...args: (string | number)[]): void {
     this.ops.push({ op, args: args.map(String) });
   }
+  parentDeathSignal(signal: number): void { this.add("pdeathsig", signal); }
   pty(): void { this.add("pty"); }
   cgroupJoin(procsFile: string): void { this.add("cgjoin", procsFile); }
   unshare(flags: number): void { this.add("unshare", `0x${flags.toString(16)}`); }

@@ -38,7 +38,8 @@ const names = (ops: { op: string }[]) => ops.map((o) => o.op);
 test("plan order: namespaces, fork, cgroup, rootfs, pivot, mounts, detach, then identity and exec", () => {
   const ops = names(planFor());
   const idx = (op: string) => ops.indexOf(op);
-  assert.is(ops[0], "unshare");
+  assert.is(ops[0], "pdeathsig");
+  assert.is(ops[1], "unshare");
   assert.ok(idx("fork") < idx("cgjoin") && idx("cgjoin") < idx("pivot"));
   assert.ok(idx("pivot") < idx("mask") && idx("mask") < idx("detach"));
   assert.ok(idx("detach") < idx("caps") && idx("caps") < idx("user") && idx("user") < idx("nnp"));

@@ -424,7 +424,14 @@ int main(int argc, char **argv) {
   while (i < argc) {
     const char *op = argv[i++];
     char b1[64], b2[64];
-    if (!strcmp(op, "pty")) {
+    if (!strcmp(op, "pdeathsig")) {
+      /* The helper (and through the child's own PDEATHSIG, the container) dies with its caller. */
+      NEED(1);
+      pid_t parent = getppid();
+      if (prctl(PR_SET_PDEATHSIG, (int)num(argv[i]), 0, 0, 0) < 0) die(125, "pdeathsig: %s", strerror(errno));
+      if (getppid() != parent) die(125, "the calling process is gone");
+      i += 1;
+    } else if (!strcmp(op, "pty")) {
       if (is_child) op_pty(); else want_pty = 1;
     } else if (!strcmp(op, "cgjoin")) {
       NEED(1);
@@ -469,7 +476,8 @@ int main(int argc, char **argv) {
     } else if (!strcmp(op, "touch")) {
       NEED(1);
       int fd = open(argv[i], O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-      if (fd < 0 && errno != EISDIR) die(125, "create %s: %s", argv[i], strerror(errno));
+      /* EISDIR/ELOOP: an existing dir or symlink is mounted over as is (we are inside the rootfs). */
+      if (fd < 0 && errno != EISDIR && errno != ELOOP) die(125, "create %s: %s", argv[i], strerror(errno));
       if (fd >= 0) close(fd);
       i += 1;
     } else if (!strcmp(op, "mknod")) {
