@@ -182,15 +182,14 @@ export function declareArgs(
     }
     let value: string | undefined;
     if (p.value !== null) value = ctx.expand(p.value, scope) ?? undefined;
+    // A stage re-declaring a global ARG uses it (A1), whatever value wins.
+    const g = globalScope?.args.get(name);
+    if (g !== undefined) g.used = true;
     if (Object.prototype.hasOwnProperty.call(buildArgs, name)) {
       value = buildArgs[name];
       consumed.add(name);
-    } else if (value === undefined && globalScope !== null) {
-      const g = globalScope.args.get(name);
-      if (g !== undefined) {
-        g.used = true;
-        value = g.value;
-      }
+    } else if (value === undefined && g !== undefined) {
+      value = g.value;
     }
     const automatic = PROXY_ARGS.includes(name) || (globalScope !== null && globalScope.args.get(name)?.automatic === true);
     const b: ArgBinding = { name, value, span: p.key.span, used: false, automatic };
