@@ -10,7 +10,8 @@ import { BlobCache, defaultCacheDir } from "./cache.js";
 import { installedFromStatus, writeDpkgDatabase } from "./dpkgDb.js";
 import { PackagesError, ResolveError } from "./errors.js";
 import { extractMember } from "./extractFile.js";
-import { checkFrozen, findLocked, lockEntry, makeLockfile, type LockedPackage, type Lockfile, type PackagesSelector } from "./lockfile.js";
+import type { Ir, PackagesOp } from "../../compiler/ir/types.js";
+import { checkFrozen, findLocked, lockEntry, makeLockfile, selectorKey, type LockedPackage, type Lockfile, type PackagesSelector } from "./lockfile.js";
 import { Universe, resolve, type EssentialPolicy, type InstalledPackage, type PackageRequest, type ResolvedPackage } from "./resolver.js";
 import { SafeRoot } from "./safeRoot.js";
 import { unpackDeb, type UnpackedDeb } from "./unpack.js";
@@ -255,4 +256,35 @@ async function reuse(dest: string): Promise<{ member: string; sha256: string } |
   const actual = createHash("sha256").update(await readFile(dest)).digest("hex");
   if (want !== actual) return undefined;
   return { member: (await readFile(`${dest}.member`, "utf8")).trim(), sha256: want };
+}
+
+/**
+ * The lock selectors of every PACKAGES op in an IR (all stages, so any `--target` is covered),
+ * deduplicated and sorted by `selectorKey`.
+ */
+export function selectorsFromIr(ir: Ir): PackagesSelector[] {
+  const m = new Map<string, PackagesSelector>();
+  for (const st of ir.stages) {
+    for (const op of st.ops) {
+      if (op.kind !== "packages") continue;
+      const s = selectorOfOp(op);
+      m.set(selectorKey(s), s);
+    }
+  }
+  return [...m.keys()].sort().map((k) => m.get(k)!);
+}
+
+/** The lock selector of one PACKAGES op. */
+export function selectorOfOp(op: PackagesOp): PackagesSelector {
+  return {
+    distro: op.distro,
+    suite: op.suite,
+    arch: op.arch,
+    packages: op.packages.map((p) => (p.version === undefined ? { name: p.name } : { name: p.name, version: p.version })),
+  };
+}
+
+/** The lockfile path for a spec: `SPEC.lock` next to it. */
+export function lockfilePathFor(specPath: string): string {
+  return `${specPath}.lock`;
 }
