@@ -92,7 +92,7 @@ for (const f of ["S", "D"] as Fmt[]) {
   }
 }
 
-test("fma edge cases: ∞×0+qNaN raises NV; exact zero sums take the rounding mode's sign", () => {
+test("fma edge cases: ∞×0+qNaN raises NV, exact-zero signs, a near-tie just below a power of two", () => {
   const cases: Array<[Fmt, bigint, bigint, bigint]> = [
     ["D", 0x7ff0000000000000n, 0n, 0x7ff8000000000000n],
     ["S", 0x7f800000n, 0x80000000n, 0x7fc00000n],
@@ -100,6 +100,10 @@ test("fma edge cases: ∞×0+qNaN raises NV; exact zero sums take the rounding m
     ["S", 0x3f800000n, 0x3f800000n, 0xbf800000n],
     ["D", 0x8000000000000000n, 0x3ff0000000000000n, 0n], // −0 + +0
     ["S", 0x80000000n, 0x3f800000n, 0x80000000n], // −0 + −0
+    // a·b = −2^-54(1 + 2^-78), c = 1: the binary64 sum of the leading parts is exactly the tie
+    // 1 − 2^-54, but the exact value lies just below it (RNE → 1 − 2^-53, not 1).
+    ["D", 0xbc90000004000000n, 0x3feffffff8000002n, 0x3ff0000000000000n],
+    ["D", 0x3c90000004000000n, 0x3feffffff8000002n, 0xbff0000000000000n],
   ];
   for (const [f, a, b, c] of cases) {
     for (let rm = 0; rm < 5; rm++) {
