@@ -67,9 +67,8 @@ export function runBareMetal(path: string, opts: BareMetalOptions = {}): BareMet
   let out = "";
   for (;;) {
     if (left <= 0) return { outcome: { kind: "timeout" }, instret: hart.instret, console: out, hart };
-    const before = hart.instret;
     const stop = hart.run(Math.min(left, SLICE));
-    left -= Number(hart.instret - before);
+    left -= hart.lastSteps;
     if (stop === StopReason.Budget) continue;
     if (stop === StopReason.Wfi) {
       // Nothing can wake a bare-metal hart without a machine: count the wait as used budget.

@@ -91,6 +91,7 @@ interface CoreExports {
   reset(): void;
   ramPtr(): number;
   run(budget: number): number;
+  getLastSteps(): number;
   getPc(): bigint;
   setPc(v: bigint): void;
   getXReg(i: number): bigint;
@@ -253,7 +254,7 @@ export class Hart {
 
   /** Program counter. */
   get pc(): bigint {
-    return this.x.getPc();
+    return BigInt.asUintN(64, this.x.getPc());
   }
   set pc(v: bigint) {
     this.x.setPc(BigInt.asUintN(64, v));
@@ -269,7 +270,7 @@ export class Hart {
 
   /** Integer register x`i` (unsigned 64-bit); x0 reads 0. */
   getX(i: number): bigint {
-    return this.x.getXReg(i);
+    return BigInt.asUintN(64, this.x.getXReg(i));
   }
   /** Sets x`i` (writes to x0 are ignored). */
   setX(i: number, v: bigint): void {
@@ -281,7 +282,7 @@ export class Hart {
   }
   /** FP register f`i`, raw 64 bits (singles are NaN-boxed). */
   getF(i: number): bigint {
-    return this.x.getFReg(i);
+    return BigInt.asUintN(64, this.x.getFReg(i));
   }
   setF(i: number, v: bigint): void {
     this.x.setFReg(i, BigInt.asUintN(64, v));
@@ -290,7 +291,7 @@ export class Hart {
   /** Reads a CSR with M-mode rights; undefined for a CSR the hart does not have. */
   readCsr(csr: number): bigint | undefined {
     const v = this.x.csrGet(csr);
-    return this.x.csrFailed() ? undefined : v;
+    return this.x.csrFailed() ? undefined : BigInt.asUintN(64, v);
   }
   /** Writes a CSR with M-mode rights (WARL rules apply); false for a missing or read-only CSR. */
   writeCsr(csr: number, v: bigint): boolean {
@@ -300,7 +301,7 @@ export class Hart {
 
   /** Retired instructions (minstret). */
   get instret(): bigint {
-    return this.x.getInstret();
+    return BigInt.asUintN(64, this.x.getInstret());
   }
 
   /**
@@ -313,6 +314,11 @@ export class Hart {
     const r = this.x.run(budget | 0) as StopReason;
     if (this.hostError !== undefined) return StopReason.Fatal;
     return r;
+  }
+
+  /** Steps taken by the last run(): instructions attempted, including those that trapped (≤ budget). */
+  get lastSteps(): number {
+    return this.x.getLastSteps();
   }
 
   /** The error thrown by a host callback that caused StopReason.Fatal. */
@@ -332,7 +338,7 @@ export class Hart {
 
   /** Current mip (lines driven by the machine OR bits written by software). */
   get mip(): bigint {
-    return this.x.getMip();
+    return BigInt.asUintN(64, this.x.getMip());
   }
 
   /** True while the hart sleeps in WFI (it wakes when mip & mie != 0). */
@@ -342,7 +348,7 @@ export class Hart {
 
   /** mtime as the hart's `time` CSR sees it (use it as the CLINT's mtime in deterministic mode). */
   get time(): bigint {
-    return this.x.getTime();
+    return BigInt.asUintN(64, this.x.getTime());
   }
 
   /** Deterministic mode: moves time forward by `ticks` (e.g. to the next timer deadline during WFI). */
@@ -362,7 +368,7 @@ export class Hart {
 
   /** The exception behind the last StopReason.HostTrap. */
   lastHostTrap(): HostTrap {
-    return { cause: Number(this.x.getHostCause()), tval: this.x.getHostTval(), pc: this.x.getPc() };
+    return { cause: Number(this.x.getHostCause()), tval: BigInt.asUintN(64, this.x.getHostTval()), pc: this.pc };
   }
 
   /** Stores to physical `addr` stop run() with StopReason.Watch (e.g. the `tohost` word); undefined clears. */
@@ -377,7 +383,7 @@ export class Hart {
 
   /** Translation-tier hook: bumped by fence.i and stores to marked code pages. */
   get codeEpoch(): bigint {
-    return this.x.getCodeEpoch();
+    return BigInt.asUintN(64, this.x.getCodeEpoch());
   }
 
   /** Resets registers and CSRs (pc = RAM base, M-mode); RAM is kept. */

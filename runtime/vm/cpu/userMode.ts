@@ -148,9 +148,8 @@ export function runUserElf(path: string, args: readonly string[], opts: UserOpti
   const SLICE = 1 << 26;
   for (;;) {
     if (left <= 0) return { outcome: { kind: "timeout" }, instret: hart.instret, hart };
-    const before = hart.instret;
     const stop = hart.run(Math.min(left, SLICE));
-    left -= Number(hart.instret - before);
+    left -= hart.lastSteps;
     if (stop === StopReason.Budget) continue;
     if (stop !== StopReason.HostTrap) {
       return { outcome: { kind: "fault", message: `hart stopped (${stop}) at pc 0x${hart.pc.toString(16)}` }, instret: hart.instret, hart };

@@ -47,6 +47,7 @@ export function invalidateCode(pa: u64): void {
 
 /** Physical read (size 1, 2, 4, 8; may be misaligned in RAM). Sets busFault on an error. */
 export function physRead(pa: u64, size: i32): u64 {
+  busFault = false;
   if (inRam(pa, <u64>size)) {
     const h = S.ramHost + <usize>(pa - S.ramBase);
     if (size == 8) return load<u64>(h);
@@ -61,6 +62,7 @@ export function physRead(pa: u64, size: i32): u64 {
 
 /** Physical write (size 1, 2, 4, 8). Sets busFault on an error. */
 export function physWrite(pa: u64, size: i32, v: u64): void {
+  busFault = false;
   if (inRam(pa, <u64>size)) {
     const h = S.ramHost + <usize>(pa - S.ramBase);
     if (size == 8) store<u64>(h, v);

@@ -120,7 +120,7 @@ export function run(budget: i32): i32 {
       insn = load<u32>(load<u32>(e, 8) + <u32>p);
     } else {
       insn = M.fetchSlow(p);
-      if (S.trapped) { n--; continue; }
+      if (S.trapped) { S.instret++; n--; continue; } // the fault already un-counted the instruction
     }
     if ((insn & 3) != 3) {
       S.ilen = 2;
@@ -134,8 +134,13 @@ export function run(budget: i32): i32 {
     execute(insn);
     store<u64>(S.XREGS, 0);
   }
+  lastSteps = budget - n;
   return S.stopReason >= 0 ? S.stopReason : S.STOP_BUDGET;
 }
+
+/** Steps (instructions attempted, including ones that trapped) taken by the last run(). */
+let lastSteps: i32 = 0;
+export function getLastSteps(): i32 { return lastSteps; }
 
 // ---- host accessors (not on the hot path) ----
 
