@@ -134,6 +134,10 @@ interface BraceFrame {
 
 type Frame = WordFrame | QuoteFrame | BraceFrame;
 
+function newBrace(start: number, name: string, op: number, colon: boolean, opText: string, opOffset: number): BraceFrame {
+  return { kind: Kind.Brace, start, name, op, colon, opOffset, opText, stage: 0, replaceAll: false, pattern: "" };
+}
+
 class Expander {
   readonly text: string;
   readonly n: number;
@@ -204,9 +208,18 @@ class Expander {
             continue;
           }
           const cp = codePointAt(text, pos + 1);
-          const w = cpWidth(cp);
-          this.appendRaw(f, text.slice(pos + 1, pos + 1 + w));
-          this.pos = pos + 1 + w;
+          let i = pos + 1 + cpWidth(cp);
+          if (!this.split || f.stop !== EOF) {
+            // Not splitting: the escaped character and the literal run after it are one piece.
+            const stop = f.stop;
+            while (i < n) {
+              const d = text.charCodeAt(i);
+              if (d === DOLLAR || d === SQUOTE || d === DQUOTE || d === esc || d === stop) break;
+              i++;
+            }
+          }
+          this.appendRaw(f, text.slice(pos + 1, i));
+          this.pos = i;
         } else {
           let i = pos + 1;
           const stop = f.stop;
@@ -238,8 +251,15 @@ class Expander {
           }
           const d = text.charCodeAt(pos + 1);
           if (d === DQUOTE || d === DOLLAR || d === esc) {
-            f.out += text[pos + 1];
-            this.pos = pos + 2;
+            // The escaped character and the literal run after it are one piece.
+            let i = pos + 2;
+            while (i < n) {
+              const e = text.charCodeAt(i);
+              if (e === DQUOTE || e === DOLLAR || e === esc) break;
+              i++;
+            }
+            f.out += text.slice(pos + 1, i);
+            this.pos = i;
           } else {
             f.out += this.escStr;
             this.pos = pos + 1;
@@ -302,18 +322,6 @@ class Expander {
     const ch = codePointAt(text, pos);
     pos += cpWidth(ch);
     this.pos = pos;
-    const brace = (op: number, colon: boolean, opText: string): BraceFrame => ({
-      kind: Kind.Brace,
-      start,
-      name,
-      op,
-      colon,
-      opOffset,
-      opText,
-      stage: 0,
-      replaceAll: false,
-      pattern: "",
-    });
     switch (ch) {
       case RBRACE:
         this.appendExpansion(f, this.env.get(name) ?? "");
@@ -331,7 +339,7 @@ class Expander {
           this.fail(WordErrorCode.unsupportedModifier, `unsupported modifier (${opText}) in substitution`, opOffset, pos - opOffset, depth);
           return;
         }
-        this.stack.push(brace(op, true, opText));
+        this.stack.push(newBrace(start, name, op, true, opText, opOffset));
         this.stack.push({ kind: Kind.Word, stop: RBRACE, raw: false, out: "" });
         return;
       }
@@ -340,11 +348,11 @@ class Expander {
       case QUESTION:
       case HASH:
       case PERCENT:
-        this.stack.push(brace(ch, false, String.fromCodePoint(ch)));
+        this.stack.push(newBrace(start, name, ch, false, String.fromCodePoint(ch), opOffset));
         this.stack.push({ kind: Kind.Word, stop: RBRACE, raw: ch === HASH || ch === PERCENT, out: "" });
         return;
       case SLASH: {
-        const b = brace(ch, false, "/");
+        const b = newBrace(start, name, ch, false, "/", opOffset);
         if (pos < n && text.charCodeAt(pos) === SLASH) {
           b.replaceAll = true;
           this.pos = pos + 1;
