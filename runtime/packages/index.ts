@@ -76,11 +76,20 @@ export function openArchive(suite: string, opts: SourceOptions = {}): DebianArch
   return a;
 }
 
-/** The resolver universe of a suite/arch (every listed component's `binary-<arch>` index, which includes `all`). */
+/**
+ * The resolver universe of a suite/arch: every component's `binary-<arch>` index (which in Debian
+ * also lists the `all` packages; when the Release does not say so, `binary-all` is added too).
+ */
 export async function loadUniverse(suite: string, arch: string, opts: SourceOptions = {}): Promise<Universe> {
   const a = openArchive(suite, opts);
   const comps = opts.components ?? ["main"];
-  return new Universe(await Promise.all(comps.map((c) => a.packagesIndex(suite, c, arch))));
+  const rel = await a.release(suite);
+  const jobs = comps.map((c) => a.packagesIndex(suite, c, arch));
+  // An archive that keeps `all` packages only in binary-all (no `No-Support-for-Architecture-all`).
+  if (!rel.allInArchIndices && arch !== "all") {
+    for (const c of comps) if ([...rel.files.keys()].some((k) => k.startsWith(`${c}/binary-all/Packages`))) jobs.push(a.packagesIndex(suite, c, "all"));
+  }
+  return new Universe(await Promise.all(jobs));
 }
 
 /**

@@ -20,6 +20,8 @@ export interface Release {
   architectures: string[];
   components: string[];
   acquireByHash: boolean;
+  /** `No-Support-for-Architecture-all: Packages`: `all` packages are also in every binary-<arch> index. */
+  allInArchIndices: boolean;
   /** Path (relative to `dists/<suite>/`) → digest and size, from the `SHA256` field. */
   files: Map<string, ReleaseFile>;
 }
@@ -48,6 +50,7 @@ export function parseRelease(source: string, content: string): Release {
     architectures: words("Architectures"),
     components: words("Components"),
     acquireByHash: (s.get("Acquire-By-Hash") ?? "").toLowerCase() === "yes",
+    allInArchIndices: (s.get("No-Support-for-Architecture-all") ?? "").trim() === "Packages",
     files,
   };
 }
