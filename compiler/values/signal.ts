@@ -19,7 +19,7 @@ export const SIGNALS: Readonly<Record<string, number>> = (() => {
 /** Highest Linux signal number (SIGRTMAX). */
 export const MAX_SIGNAL = 64;
 
-/** A resolved signal: its number and canonical `SIG…` name. */
+/** A resolved signal: its number and canonical name (`SIG…`, or the decimal number for 32/33, which have none). */
 export interface Signal {
   number: number;
   name: string;
@@ -54,7 +54,7 @@ function parseSignalImpl(text: string): ValueResult<Signal> {
     const n = Number(text);
     if (n === 0) return fail(`invalid signal: ${text}`, { hint, ...whole });
     if (!Number.isInteger(n) || n < 1 || n > MAX_SIGNAL) return fail(`invalid signal: ${text}: out of range 1-${MAX_SIGNAL}`, { hint, ...whole });
-    return ok({ number: n, name: signalName(n) ?? `SIG${n}` });
+    return ok({ number: n, name: signalName(n) ?? String(n) });
   }
   const up = text.toUpperCase();
   const key = up.startsWith("SIG") ? up.slice(3) : up;

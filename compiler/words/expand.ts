@@ -40,6 +40,16 @@ export const WordErrorCode = {
 /** The escape character in effect (the `# escape=` parser directive). */
 export type EscapeChar = "\\" | "`";
 
+/** Options of {@link expandWord} / {@link expandWords}. */
+export interface ExpandOptions {
+  /**
+   * Treat `'` and `"` as ordinary characters (BuildKit's `SkipProcessQuotes`), as BuildKit does
+   * for the bodies of unquoted-delimiter heredocs in COPY/ADD — which it expands with the
+   * backslash escape whatever the `escape` directive says. Escapes and `$` still apply.
+   */
+  skipQuotes?: boolean;
+}
+
 /** Result of {@link expandWord}. On error `value` is "" and `errors` holds exactly one error. */
 export interface ExpandWordResult {
   value: string;
@@ -59,8 +69,8 @@ export interface ExpandWordsResult {
  * and escapes, and does not split. `refs` lists every variable name referenced (deduplicated,
  * in order of appearance). Like BuildKit it stops at the first error.
  */
-export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar): ExpandWordResult {
-  const x = new Expander(text, env, escape, false);
+export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = {}): ExpandWordResult {
+  const x = new Expander(text, env, escape, false, options);
   x.run();
   if (x.error !== undefined) return { value: "", refs: x.refs, errors: [x.error] };
   return { value: x.stack[0].kind === Kind.Word ? x.stack[0].out : "", refs: x.refs, errors: [] };
@@ -71,8 +81,8 @@ export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar): Ex
  * whitespace (Go's unicode.IsSpace), including whitespace that comes from unquoted expansions.
  * Escaped and quoted whitespace does not split; an empty quoted string alone is not a word.
  */
-export function expandWords(text: string, env: ExpandEnv, escape: EscapeChar): ExpandWordsResult {
-  const x = new Expander(text, env, escape, true);
+export function expandWords(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = {}): ExpandWordsResult {
+  const x = new Expander(text, env, escape, true, options);
   x.run();
   if (x.error !== undefined) return { words: [], refs: x.refs, errors: [x.error] };
   x.flushWord();
@@ -145,6 +155,7 @@ class Expander {
   readonly esc: number;
   readonly escStr: string;
   readonly split: boolean;
+  readonly skipQuotes: boolean;
   pos = 0;
   stack: Frame[] = [];
   error: WordError | undefined;
@@ -155,13 +166,14 @@ class Expander {
   private cur = "";
   private inWord = false;
 
-  constructor(text: string, env: ExpandEnv, escape: EscapeChar, split: boolean) {
+  constructor(text: string, env: ExpandEnv, escape: EscapeChar, split: boolean, options: ExpandOptions) {
     this.text = text;
     this.n = text.length;
     this.env = env;
     this.esc = escape === "`" ? 0x60 : 0x5c;
     this.escStr = escape === "`" ? "`" : "\\";
     this.split = split;
+    this.skipQuotes = options.skipQuotes === true;
   }
 
   run(): void {
@@ -172,6 +184,9 @@ class Expander {
     const stack = this.stack;
     stack.push({ kind: Kind.Word, stop: EOF, raw: false, out: "" });
     const esc = this.esc;
+    // With skipQuotes (BuildKit's SkipProcessQuotes, used for heredoc bodies) quotes are ordinary.
+    const sq = this.skipQuotes ? -2 : SQUOTE;
+    const dq = this.skipQuotes ? -2 : DQUOTE;
     while (this.error === undefined) {
       const depth = stack.length - 1;
       const f = stack[depth];
@@ -189,7 +204,7 @@ class Expander {
           this.wordDone(f.out);
         } else if (c === DOLLAR) {
           this.dollar(f);
-        } else if (c === SQUOTE) {
+        } else if (c === sq) {
           const close = text.indexOf("'", pos + 1);
           if (close < 0) {
             this.pos = n;
@@ -198,7 +213,7 @@ class Expander {
           }
           this.pos = close + 1;
           this.appendRaw(f, text.slice(pos + 1, close));
-        } else if (c === DQUOTE) {
+        } else if (c === dq) {
           this.pos = pos + 1;
           stack.push({ kind: Kind.Quote, raw: f.raw, open: pos, out: "" });
         } else if (c === esc) {
@@ -214,7 +229,7 @@ class Expander {
             const stop = f.stop;
             while (i < n) {
               const d = text.charCodeAt(i);
-              if (d === DOLLAR || d === SQUOTE || d === DQUOTE || d === esc || d === stop) break;
+              if (d === DOLLAR || d === sq || d === dq || d === esc || d === stop) break;
               i++;
             }
           }
@@ -225,7 +240,7 @@ class Expander {
           const stop = f.stop;
           while (i < n) {
             const d = text.charCodeAt(i);
-            if (d === DOLLAR || d === SQUOTE || d === DQUOTE || d === esc || d === stop) break;
+            if (d === DOLLAR || d === sq || d === dq || d === esc || d === stop) break;
             i++;
           }
           this.pos = i;

@@ -293,6 +293,18 @@ export const backtickCases: WordCase[] = [
   { name: "backquote escape stays literal in a pattern", in: "${FOO#a`*}", env: { FOO: "a`xyz" }, esc: "`", out: "xyz" },
 ];
 
+/** Heredoc bodies: quotes are ordinary characters (SkipProcessQuotes), escapes and `$` apply. */
+export const skipQuotesCases: WordCase[] = [
+  { in: `echo "$PWD" '$SHELL'`, out: `echo "/home" 'bash'` },
+  { in: `a="x y"`, out: `a="x y"` },
+  { in: "it's", out: "it's" },
+  { in: `"unterminated`, out: `"unterminated` },
+  { in: "\\$PWD \\\\ \\n", out: "$PWD \\ n" },
+  { in: '${XXX:-"d"}', out: '"d"' },
+  { in: "line1\\nline2 ${PWD}", out: "line1nline2 /home" },
+  { in: "${PWD", err: ["WORD_MISSING_BRACE", 0, 2] },
+];
+
 /** One ProcessWords case. */
 export interface WordsCase {
   name?: string;

@@ -10,6 +10,7 @@ import {
   operatorCases,
   quotingCases,
   referenceCases,
+  skipQuotesCases,
   splitCases,
   type WordCase,
 } from "./cases.js";
@@ -19,11 +20,11 @@ function envOf(vars: Record<string, string> | undefined): ExpandEnv {
   return { get: (k) => m.get(k) };
 }
 
-function addWordCases(title: string, cases: WordCase[]): void {
+function addWordCases(title: string, cases: WordCase[], skipQuotes = false): void {
   const s = suite(title);
   for (const c of cases) {
     s(`${c.name ? c.name + ": " : ""}${JSON.stringify(c.in)}`, () => {
-      const r = expandWord(c.in, envOf(c.env), c.esc ?? "\\");
+      const r = expandWord(c.in, envOf(c.env), c.esc ?? "\\", { skipQuotes });
       if (c.err) {
         assert.is(r.errors.length, 1, `expected an error, got value ${JSON.stringify(r.value)}`);
         const e = r.errors[0];
@@ -44,6 +45,7 @@ addWordCases("references", referenceCases);
 addWordCases("operators", operatorCases);
 addWordCases("errors", errorCases);
 addWordCases("backtick escape", backtickCases);
+addWordCases("heredoc bodies (quotes are ordinary)", skipQuotesCases, true);
 
 const split = suite("word splitting");
 for (const c of splitCases) {

@@ -63,13 +63,21 @@ const signals: [string, number, string][] = [
   ["SIGTERM", 15, "SIGTERM"], ["TERM", 15, "SIGTERM"], ["sigkill", 9, "SIGKILL"], ["SigInt", 2, "SIGINT"],
   ["SIGQUIT", 3, "SIGQUIT"], ["SIGRTMIN", 34, "SIGRTMIN"], ["SIGRTMIN+3", 37, "SIGRTMIN+3"], ["RTMAX-1", 63, "SIGRTMAX-1"],
   ["RTMAX", 64, "SIGRTMAX"], ["9", 9, "SIGKILL"], ["+9", 9, "SIGKILL"], ["15", 15, "SIGTERM"], ["64", 64, "SIGRTMAX"],
-  ["SIGIOT", 6, "SIGABRT"], ["CLD", 17, "SIGCHLD"], ["POLL", 29, "SIGIO"], ["32", 32, "SIG32"], ["SIGWINCH", 28, "SIGWINCH"],
+  ["SIGIOT", 6, "SIGABRT"], ["CLD", 17, "SIGCHLD"], ["POLL", 29, "SIGIO"], ["32", 32, "32"], ["33", 33, "33"], ["SIGWINCH", 28, "SIGWINCH"],
   ["SIGSTKFLT", 16, "SIGSTKFLT"], ["SIGPWR", 30, "SIGPWR"], ["SIGSYS", 31, "SIGSYS"],
 ];
 for (const [t, n, name] of signals) test(`parseSignal ${t}`, () => expectOk(parseSignal(t), { number: n, name }));
 for (const [t, msg] of [["0", /invalid signal: 0$/], ["65", /out of range/], ["-1", /out of range/], ["SIGFOO", /invalid signal/], ["", /invalid signal/], ["SIG", /invalid signal/], ["SIGSIGTERM", /invalid signal/], ["9.0", /invalid signal/]] as [string, RegExp][]) {
   test(`parseSignal rejects ${JSON.stringify(t)}`, () => expectErr(parseSignal(t), msg, undefined, /SIGTERM/));
 }
+
+test("every canonical name parses back to its number", () => {
+  for (let n = 1; n <= 64; n++) {
+    const r = parseSignal(String(n));
+    assert.ok(r.ok);
+    if (r.ok) expectOk(parseSignal(r.value.name), { number: n, name: r.value.name });
+  }
+});
 
 test("signalName", () => {
   assert.is(signalName(15), "SIGTERM");
