@@ -21,8 +21,8 @@ export interface CompileOptions {
 
 /** Per-compile lowering context. */
 export class LowerContext {
-  /** Source spans per op id (IR side table). */
-  readonly spans = new Map<OpId, Span[]>();
+  /** Source spans of ops in creation order (IR side table, grouped by id at the end). */
+  readonly spans: [OpId, Span][] = [];
   /** Stages lowered so far (index = stage index). */
   readonly stages: Stage[] = [];
   /** Stage name (lowercase) → index, for stages defined so far. */
@@ -47,9 +47,7 @@ export class LowerContext {
 
   /** Records that `op` came from `span`. */
   mapOp(op: Op, span: Span): void {
-    const list = this.spans.get(op.id);
-    if (list === undefined) this.spans.set(op.id, [span]);
-    else if (!list.some((s) => s.file === span.file && s.offset === span.offset)) list.push(span);
+    this.spans.push([op.id, span]);
   }
 
   /**

@@ -140,8 +140,13 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   visit(target);
   for (const st of ctx.stages) st.reachable = reach.has(st.index);
 
+  // Op ids in creation order (deterministic); an id made at several places lists every span.
   const sourceOps: Record<string, Span[]> = {};
-  for (const k of [...ctx.spans.keys()].sort()) sourceOps[k] = ctx.spans.get(k)!;
+  for (const [id, span] of ctx.spans) {
+    const list = sourceOps[id];
+    if (list === undefined) sourceOps[id] = [span];
+    else if (!list.some((s) => s.file === span.file && s.offset === span.offset)) list.push(span);
+  }
   const sortedArgs: Record<string, string> = {};
   for (const k of Object.keys(buildArgs).sort()) sortedArgs[k] = buildArgs[k]!;
   const ir: Ir = {

@@ -16,6 +16,8 @@ export interface ArgBinding {
 /** An ordered environment (ENV), as OCI `K=V` strings on output. */
 export class EnvMap {
   private readonly map: Map<string, string>;
+  /** Cached `toList()` result, dropped on every change (RUN ops share it). */
+  private list: string[] | null = null;
   constructor(from?: EnvMap) {
     this.map = new Map(from?.map);
   }
@@ -27,12 +29,14 @@ export class EnvMap {
   }
   set(name: string, value: string): void {
     this.map.set(name, value);
+    this.list = null;
   }
-  /** `K=V` in definition order (a redefinition keeps its first position). */
+  /** `K=V` in definition order (a redefinition keeps its first position). Do not mutate the result. */
   toList(): string[] {
+    if (this.list !== null) return this.list;
     const out: string[] = [];
     for (const [k, v] of this.map) out.push(`${k}=${v}`);
-    return out;
+    return (this.list = out);
   }
 }
 
