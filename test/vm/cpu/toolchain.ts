@@ -51,3 +51,12 @@ export function buildUserAsm(source: string, name: string, outDir: string): stri
   execFileSync(CC, ["-march=rv64gc", "-mabi=lp64d", "-nostdlib", "-nostartfiles", "-static", "-o", out, src], { stdio: "pipe" });
   return out;
 }
+
+/** Builds a bare-metal program from assembly text (env.h macros available); returns the ELF path. */
+export function buildAsmSource(source: string, name: string, outDir: string): string {
+  const src = join(outDir, `${name}.S`);
+  const out = join(outDir, name);
+  execFileSync("sh", ["-c", 'cat > "$1"', "sh", src], { input: source });
+  execFileSync(CC, ["-march=rv64gc", "-mabi=lp64d", "-nostdlib", "-nostartfiles", "-static", "-T", join(isaDir, "asm", "link.ld"), "-I", join(isaDir, "asm"), src, "-o", out], { stdio: "pipe" });
+  return out;
+}

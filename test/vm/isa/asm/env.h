@@ -65,8 +65,12 @@ m_trap:
   csrs mstatus, t1
   j 5f
 4:
+  /* read the instruction through the trapped mode's translation (MPRV) */
   csrr t1, mepc
+  li t0, 1 << 17
+  csrs mstatus, t0
   lhu t1, 0(t1)
+  csrc mstatus, t0
   andi t1, t1, 3
   addi t1, t1, -3
   csrr t0, mepc
