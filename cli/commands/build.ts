@@ -185,7 +185,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       if (o.type === "oci") await exportLayout(store, res.manifest, o.dest, o.name ?? (tags[0] ? tags[0].slice(tags[0].lastIndexOf(":") + 1) : "latest"));
       else await exportDockerArchive(store, res.manifest, o.name ? [normalizeTag(o.name)] : tags, o.dest);
     }
-    log(`built ${res.manifest.digest} (${res.steps} steps, ${res.cached} cached) in ${((performance.now() - t0) / 1000).toFixed(2)}s${tags.length ? `, tagged ${tags.join(", ")}` : ""}\n`);
+    if (progress === "json") process.stderr.write(JSON.stringify({ status: "built", digest: res.manifest.digest, steps: res.steps, cached: res.cached, tags, durationMs: performance.now() - t0 }) + "\n");
+    else log(`built ${res.manifest.digest} (${res.steps} steps, ${res.cached} cached) in ${((performance.now() - t0) / 1000).toFixed(2)}s${tags.length ? `, tagged ${tags.join(", ")}` : ""}\n`);
     process.stdout.write(`${res.manifest.digest}\n`);
     return 0;
   } catch (e) {

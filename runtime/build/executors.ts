@@ -39,6 +39,26 @@ function overlayAvailable(): boolean {
   }
 }
 
+/** Paths a container runtime may create as mount points (BuildKit's executor/stubs.go idea). */
+const STUB_CANDIDATES = ["/dev/pipes", "/dev/shm", "/dev/pts", "/dev/mqueue", "/dev", "/proc", "/sys", "/etc/hosts", "/etc/resolv.conf", "/etc/hostname", "/etc", "/run"];
+
+/**
+ * Removes mount stubs the runtime created in `dir` (the upper dir, or the copied rootfs): a path
+ * absent from the parent image that is now an empty directory or an empty file. Deepest first, so
+ * `/etc` goes only if nothing but stubs was in it.
+ */
+async function removeStubs(dir: string, existed: (p: string) => boolean, extra: readonly string[]): Promise<void> {
+  const candidates = [...new Set([...extra, ...STUB_CANDIDATES])].sort((a, b) => b.split("/").length - a.split("/").length);
+  for (const c of candidates) {
+    if (existed(c)) continue;
+    const p = join(dir, c);
+    const st = await fs.lstat(p).catch(() => undefined);
+    if (!st) continue;
+    if (st.isDirectory() && (await fs.readdir(p)).length === 0) await fs.rmdir(p);
+    else if (st.isFile() && st.size === 0) await fs.rm(p);
+  }
+}
+
 /** Unpacks one layer as an overlayfs lower dir (whiteouts as 0/0 devices), cached in the store by diff_id. */
 async function unpackedLayer(ctx: ExecContext, state: FsState, i: number): Promise<string> {
   const dir = join(ctx.store.root, ".vmspec", "unpacked", digestHex(state.diffIds[i]!));
@@ -123,6 +143,8 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
     { rootfs, args: op.args, env, cwd: op.workdir || "/", user: { user: op.user || "0:0" }, network, mounts, stdio: "pipe", noStdin: true, hostname: "buildkitsandbox" },
     o.runtime ?? "builtin",
   );
+  const fsv = await ctx.imageFs(ctx.parent);
+  const existed = (p: string): boolean => fsv.resolve(p, false).header !== undefined;
   const lines: string[] = [];
   const collect = (d: Buffer): void => {
     for (const l of d.toString("utf8").split("\n")) if (l !== "") lines.push(l);
@@ -137,6 +159,7 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
     throw new BuildError("BUILD_RUN_FAILED", `RUN ${JSON.stringify(op.args)} failed with exit code ${res.exitCode}${res.error ? ` (${res.error})` : ""}${tail ? `; last output:\n${tail}` : ""}`, { op: op.id });
   }
   try {
+    await removeStubs(useOverlay ? upper! : (rootfs as { path: string }).path, existed, mounts.map((m) => m.target));
     const entries = useOverlay ? walkOverlayUpper(upper!, { mtime: ctx.mtime }) : diffTrees(before!, (rootfs as { path: string }).path, { mtime: ctx.mtime });
     return await createLayer(ctx.store, entries);
   } finally {
