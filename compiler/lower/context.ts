@@ -27,6 +27,12 @@ export class LowerContext {
   readonly stages: Stage[] = [];
   /** Stage name (lowercase) → index, for stages defined so far. */
   readonly stageNames = new Map<string, number>();
+  /** Final variable scope of each lowered stage (a stage built FROM it inherits its ARGs, A2). */
+  readonly stageScopes: import("./scope.js").Scope[] = [];
+  /** ONBUILD triggers of each lowered stage, run at the start of a stage built FROM it (M4). */
+  readonly stageTriggers: import("../ast/types.js").Instruction[][] = [];
+  /** Stage ARGs declared so far, checked for use once every stage is lowered. */
+  readonly declaredArgs: import("./scope.js").ArgBinding[] = [];
   /** Every stage's name (lowercase) in source order, set before stages are lowered. */
   allStageNames: (string | null)[] = [];
 

@@ -119,13 +119,18 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   for (let s = 0; s < stageNodes.length; s++) {
     const { from, body } = stageNodes[s]!;
     const st = startStage(ctx, s, names[s]!, from, globalScope, body);
+    // M4: ONBUILD triggers of a base stage run first (and are not inherited further).
+    if (st.base.kind === "stage") {
+      for (const n of ctx.stageTriggers[st.base.stage] ?? []) lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
+    }
     for (const n of body) lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
     finishStage(ctx, st);
     if (names[s] !== null && !ctx.stageNames.has(names[s]!)) ctx.stageNames.set(names[s]!, s);
   }
 
-  // Unused global ARGs (never referenced from FROM nor re-declared) and unused build args.
-  for (const b of globalsDeclared) if (!b.used) ctx.report("unusedArg", b.span, [b.name]);
+  // Unused ARGs (stage ARGs are shared with stages built FROM theirs, so check at the end), global
+  // ARGs never referenced from FROM nor re-declared, and build args no ARG consumed.
+  for (const b of [...globalsDeclared, ...ctx.declaredArgs]) if (!b.used && !b.automatic) ctx.report("unusedArg", b.span, [b.name]);
   for (const k of Object.keys(buildArgs).sort()) {
     if (!consumed.has(k) && !PROXY_ARGS.includes(k)) ctx.report("unusedBuildArg", root, [k]);
   }
@@ -259,6 +264,8 @@ function startStage(
     st.config = copyConfig(base.config);
     st.machine = copyMachine(base.machine);
     st.scope = newScope(envFromList(base.config.env));
+    // A2: ARGs of the base stage stay in scope (the same bindings, so use is tracked once).
+    for (const b of ctx.stageScopes[stageIdx]?.args.values() ?? []) st.scope.declare(b);
     st.imageBased = baseImageBased(ctx, stageIdx);
     st.scope.strict = !st.imageBased;
     if (!platformFixed) st.platform = base.platform;
@@ -312,11 +319,15 @@ function lowerInstruction(
   switch (n.kind) {
     case "arg":
       declareArgs(ctx, n, st.scope, buildArgs, consumed, null, globalScope);
-      // Stage ARGs are checked for use when the stage ends.
+      // Stage ARGs are checked for use once all stages are lowered.
       for (const p of n.pairs) {
         const b = st.scope.args.get(p.key.text);
-        if (b !== undefined) stageArgs(st).push(b);
+        if (b !== undefined && !ctx.declaredArgs.includes(b)) ctx.declaredArgs.push(b);
       }
+      return;
+    case "onbuild":
+      if (n.trigger !== null) (ctx.stageTriggers[st.index] ??= []).push(n.trigger);
+      lowerConfigInstruction(ctx, st, n);
       return;
     case "run":
       markShellRefs(st, n.command?.form === "shell" ? n.command.text : "", n.heredocs.map((h) => h.content));
@@ -348,12 +359,6 @@ function lowerInstruction(
   }
 }
 
-const STAGE_ARGS = new WeakMap<StageState, ArgBinding[]>();
-function stageArgs(st: StageState): ArgBinding[] {
-  let l = STAGE_ARGS.get(st);
-  if (l === undefined) STAGE_ARGS.set(st, (l = []));
-  return l;
-}
 
 /** RUN/CMD shell text is expanded by the shell at run time; count `$NAME` there as a use. */
 function markShellRefs(st: StageState, text: string, more: string[]): void {
@@ -363,9 +368,7 @@ function markShellRefs(st: StageState, text: string, more: string[]): void {
 
 function finishStage(ctx: LowerContext, st: StageState): void {
   finishMachine(ctx, st);
-  for (const b of stageArgs(st)) {
-    if (!b.used && !b.automatic) ctx.report("unusedArg", b.span, [b.name]);
-  }
+  ctx.stageScopes[st.index] = st.scope;
   st.config.env = st.scope.env.toList();
   const stage: Stage = {
     index: st.index,
