@@ -10,7 +10,7 @@ import type { UnpackedDeb } from "./unpack.js";
 /** dpkg's admin directory relative to a root. */
 export const ADMINDIR = "var/lib/dpkg";
 
-/** Control members that are stored in info/ (everything except `control` itself). */
+/** Mode of maintainer scripts (and other executable control members) written to info/. */
 const SCRIPT_MODE = 0o755;
 
 /** The info/ file stem: `pkg`, or `pkg:arch` for Multi-Arch: same (dpkg ≥ 1.16.2 layout). */

@@ -117,6 +117,23 @@ export class PackagesIndex {
     return this.providesIndex.get(name) ?? [];
   }
 
+  /**
+   * Stanzas containing the exact line `line` (e.g. `Essential: yes`), found by a byte search over
+   * the whole index rather than by decoding every stanza.
+   */
+  stanzasWithLine(line: string): number[] {
+    const needle = Buffer.from(`\n${line}\n`);
+    const out: number[] = [];
+    if (this.buf.subarray(0, needle.length - 1).equals(needle.subarray(1)) && this.starts[0] === 0) out.push(0);
+    let pos = this.buf.indexOf(needle);
+    while (pos >= 0) {
+      const i = this.stanzaAt(pos + 1);
+      if (out[out.length - 1] !== i) out.push(i);
+      pos = this.buf.indexOf(needle, pos + needle.length - 1);
+    }
+    return out;
+  }
+
   /** Raw value of `field` in stanza `i` (case-insensitive), continuation lines joined with `\n`. */
   field(i: number, field: string): string | undefined {
     const r = this.fields(i).get(field.toLowerCase());

@@ -84,12 +84,11 @@ export class Universe {
     return s;
   }
 
-  /** Every entry (newest per name first is not guaranteed) matching `pred`. */
-  *filter(pred: (e: PackageEntry) => boolean): Generator<PackageEntry> {
-    for (const idx of this.indices) for (let i = 0; i < idx.size; i++) {
-      const e = idx.entry(i);
-      if (pred(e)) yield e;
-    }
+  /** Entries of every index whose stanza has the exact line `line` (e.g. `Essential: yes`). */
+  withLine(line: string): PackageEntry[] {
+    const out: PackageEntry[] = [];
+    for (const idx of this.indices) for (const i of idx.stanzasWithLine(line)) out.push(idx.entry(i));
+    return out;
   }
 }
 
@@ -186,7 +185,7 @@ export function resolve(universe: Universe, requests: readonly PackageRequest[],
     return false;
   };
 
-  /** Candidates for one alternative, best first, excluding ones blocked by an already selected version. */
+  /** Candidates for one alternative, best first (real packages, else providers), excluding ones blocked by an already selected version. */
   const candidates = (dep: Dependency, fromArch: string): Candidate[] => {
     const out: Candidate[] = [];
     for (const e of universe.versionsOf(dep.name)) {
@@ -195,6 +194,9 @@ export function resolve(universe: Universe, requests: readonly PackageRequest[],
       if (taken !== undefined && taken.entry !== e) continue;
       out.push({ entry: e, viaProvides: false });
     }
+    // Real packages always rank first and only the best candidate is used: look at providers only
+    // when no real package fits (this also keeps the Provides table unbuilt for most requests).
+    if (out.length > 0) return out;
     const provs = universe
       .providersOf(dep.name)
       .filter((e) => satisfiesDep({ ...e, name: "\u0000" }, dep, fromArch, native))
@@ -249,7 +251,8 @@ export function resolve(universe: Universe, requests: readonly PackageRequest[],
   const policy = opts.essential ?? "exclude";
   if (policy !== "exclude") {
     const extra = new Map<string, PackageEntry>();
-    for (const e of universe.filter((x) => x.essential || (policy === "required" && x.priority === "required"))) {
+    const pool = [...universe.withLine("Essential: yes"), ...(policy === "required" ? universe.withLine("Priority: required") : [])];
+    for (const e of pool) {
       if (e.arch !== "all" && e.arch !== native) continue;
       const prev = extra.get(e.name);
       if (prev === undefined || compareVersions(e.version, prev.version) > 0) extra.set(e.name, e);
