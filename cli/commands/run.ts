@@ -285,12 +285,12 @@ export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise
   const { openStore } = await import("./store.js");
   const { readImage } = await import("../../runtime/image/manifest.js");
   const { machineFromLabels } = await import("../../runtime/image/config.js");
-  const { imageRootfs, processFromImage } = await import("../../runtime/container/imageRootfs.js");
+  const { imageLowerDirs, processFromImage } = await import("../../runtime/container/imageRootfs.js");
   const store = await openStore(o.store);
   try {
     const entry = await store.resolve(ref);
     const img = await readImage(store, entry.descriptor, { os: "linux", architecture: process.arch === "x64" ? "amd64" : process.arch });
-    const dir = await imageRootfs(store, img);
+    const lower = await imageLowerDirs(store, img);
     const proc = processFromImage(img.config.config, {
       cmd,
       ...(o.entrypoint !== undefined ? { entrypoint: o.entrypoint } : {}),
@@ -305,7 +305,7 @@ export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise
       limits.cpus ??= machine.cpus;
     }
     return {
-      spec: { ...base, ...proc, limits, rootfs: { kind: "layers", lower: [dir] } },
+      spec: { ...base, ...proc, limits, rootfs: { kind: "layers", lower } },
       image: entry.name ?? entry.descriptor.digest,
       stopSignal: img.config.config?.StopSignal ?? "SIGTERM",
     };

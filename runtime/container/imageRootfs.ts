@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { applyLayer } from "../image/extract.js";
 import type { LoadedImage } from "../image/manifest.js";
-import type { BlobSource } from "../image/store.js";
+import type { BlobSource, Store } from "../image/store.js";
+import { xattrToolsAvailable } from "../image/xattrs.js";
+import { overlayAvailable } from "./rootfs.js";
 import type { Digest } from "../image/digest.js";
 import { ContainerError } from "./errors.js";
 import { cacheDir } from "./helper.js";
@@ -45,6 +47,56 @@ export async function imageRootfs(store: BlobSource, image: LoadedImage, root = 
     rmSync(tmp, { recursive: true, force: true });
     throw new ContainerError("CONTAINER_ROOTFS", `unpacking the image's layers failed: ${(e as Error).message}`, dir, { cause: e });
   }
+}
+
+/** Overlay's mount data is one page (4096 bytes); beyond this many lower dirs use a merged dir. */
+const MAX_OVERLAY_LAYERS = 32;
+
+/** Where a layer unpacked as an overlay lower dir lives: shared with the builder's RUN steps. */
+export function unpackedLayerDir(storeRoot: string, diffId: string): string {
+  return join(storeRoot, ".vmspec", "unpacked", diffId.replace(/^sha256:/, ""));
+}
+
+/**
+ * The overlay lower dirs (base first) for an image: one dir per layer, unpacked once with
+ * overlayfs-style whiteouts under `<store>/.vmspec/unpacked/<diff_id>` (the same dirs the builder
+ * uses for RUN). Falls back to one merged dir (`imageRootfs`) when overlayfs is unavailable, when
+ * not root (whiteout devices need mknod), without setfattr (opaque dirs), or past
+ * MAX_OVERLAY_LAYERS layers.
+ */
+export async function imageLowerDirs(store: Store, image: LoadedImage): Promise<string[]> {
+  const diffIds = image.config.rootfs?.diff_ids ?? [];
+  const dirs = diffIds.map((d) => unpackedLayerDir(store.root, d));
+  if (diffIds.length > 0 && diffIds.length === image.layers.length && dirs.every((d) => existsSync(d))) return dirs;
+  const perLayer =
+    diffIds.length > 0 &&
+    diffIds.length === image.layers.length &&
+    diffIds.length <= MAX_OVERLAY_LAYERS &&
+    process.getuid?.() === 0 &&
+    overlayAvailable() &&
+    xattrToolsAvailable();
+  if (!perLayer) return [await imageRootfs(store, image)];
+  mkdirSync(join(store.root, ".vmspec", "unpacked"), { recursive: true });
+  for (let i = 0; i < dirs.length; i++) {
+    const dir = dirs[i]!;
+    if (existsSync(dir)) continue;
+    const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+    mkdirSync(tmp);
+    try {
+      const l = image.layers[i]!;
+      await applyLayer(tmp, await store.openBlob(l.digest as Digest, l.size), { whiteouts: "overlay" });
+      try {
+        renameSync(tmp, dir);
+      } catch (e) {
+        if (!existsSync(dir)) throw e; // else: a concurrent run or build won the race
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new ContainerError("CONTAINER_ROOTFS", `unpacking layer ${diffIds[i]} failed: ${(e as Error).message}`, dir, { cause: e });
+    }
+  }
+  return dirs;
 }
 
 /** `vmspec run` options that override the image config (all optional). */

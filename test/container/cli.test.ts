@@ -1,28 +1,29 @@
 // `vmspec run` / ps / stop / logs / export-bundle through the real bin, on a busybox image in a temp store.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execa } from "execa";
-import { gated } from "../support/env.js";
+import { gated, missing } from "../support/env.js";
 import { Store } from "../../runtime/image/store.js";
-import { createLayerFromDir } from "../../runtime/image/layer.js";
+import { createLayer, createLayerFromDir } from "../../runtime/image/layer.js";
+import { walkOverlayUpper } from "../../runtime/image/layerEntries.js";
 import { appendLayer, scratchImage, updateConfig, writeImage, withMachine } from "../../runtime/image/manifest.js";
 import { parseMemory, parseMounts, parseRunArgs, resolveTarget } from "../../cli/commands/run.js";
 import { processFromImage, chainId } from "../../runtime/container/imageRootfs.js";
 import { busyboxRootfs } from "./rootfsKit.js";
 
 const bin = new URL("../../../bin/vmspec.js", import.meta.url).pathname;
-const rt = gated(test, { root: true, tools: ["busybox", "cc", "runc"] });
+const rt = gated(test, { root: true, tools: ["busybox", "cc", "runc", "setfattr", "script"] });
 
 let work = "";
 let env: NodeJS.ProcessEnv = {};
 const arch = process.arch === "x64" ? "amd64" : process.arch;
 
 test.before(async () => {
-  if (process.getuid?.() !== 0 || !existsSync("/bin/busybox")) return;
+  if (process.getuid?.() !== 0 || !existsSync("/bin/busybox") || missing({ tools: ["setfattr"] }) !== undefined) return;
   const { dir, rootfs } = busyboxRootfs();
   work = dir;
   env = {
@@ -37,10 +38,15 @@ test.before(async () => {
   try {
     let img = scratchImage({ os: "linux", architecture: arch });
     img = appendLayer(img, await createLayerFromDir(store, rootfs), { createdBy: "COPY busybox /" });
+    // Layer 2 as an overlay upper dir: a new file, a whiteout (0:0 device) and an opaque dir.
     const extra = join(dir, "layer2");
     mkdirSync(join(extra, "etc"), { recursive: true });
+    mkdirSync(join(extra, "home"), { recursive: true });
     writeFileSync(join(extra, "etc/motd"), "second layer\n");
-    img = appendLayer(img, await createLayerFromDir(store, extra), { createdBy: "COPY motd" });
+    writeFileSync(join(extra, "home/fresh"), "");
+    execFileSync("mknod", [join(extra, "etc/notexec"), "c", "0", "0"]);
+    execFileSync("setfattr", ["-n", "trusted.overlay.opaque", "-v", "y", join(extra, "home")]);
+    img = appendLayer(img, await createLayer(store, walkOverlayUpper(extra)), { createdBy: "COPY motd" });
     img = updateConfig(img, (c) => ({ ...c, Cmd: ["cat", "/etc/motd"], Env: ["PATH=/bin", "GREETING=hello"], WorkingDir: "/home/app", User: "app" }));
     const { manifest } = await writeImage(store, img);
     await store.tag("bb:latest", manifest);
@@ -101,6 +107,15 @@ rt("run IMAGE uses the image's Cmd, Env, WorkingDir and User, across layers", as
   assert.is(r2.stdout, "hello 1000 /home/app");
 });
 
+rt("layers are overlay lower dirs shared with the builder: whiteouts and opaque dirs hide lower files", async () => {
+  // -w /: the image's WorkingDir (/home/app) would be re-created, as Docker does.
+  const r = await vmspec(["run", "-u", "0", "-w", "/", "bb", "sh", "-c", "ls /home; test -e /etc/notexec && echo still-there; cat /etc/motd"]);
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(r.stdout, "fresh\nsecond layer");
+  const unpacked = readdirSync(join(env.VMSPEC_STORE!, ".vmspec", "unpacked"));
+  assert.is(unpacked.length, 2);
+});
+
 rt("run: -e, -w, -u, -v, --read-only, --hostname, -i, 127 for a missing command", async () => {
   const vol = join(work, "vol");
   mkdirSync(vol, { recursive: true });
@@ -156,6 +171,28 @@ rt("run -d, ps, logs, stop", async () => {
   assert.not.match((await vmspec(["ps"])).stdout, /svc/);
   await vmspec(["ps", "--prune"]);
   assert.not.match((await vmspec(["ps", "-a"])).stdout, /svc/);
+});
+
+rt("SIGINT to vmspec run reaches the container once; -t gives it a terminal", async () => {
+  const child = execa("node", [bin, "run", "bb", "sh", "-c", 'n=0; trap "n=$((n+1))" INT; echo ready; while [ $n -eq 0 ]; do sleep 0.05; done; sleep 0.3; echo "ints=$n"; exit 9'], { env, reject: false });
+  await new Promise<void>((resolve) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("ready")) resolve();
+    });
+  });
+  child.kill("SIGINT");
+  const r = await child;
+  assert.is(r.exitCode, 9, r.stderr);
+  assert.match(r.stdout, /ints=1$/);
+  for (const runtime of ["builtin", "runc"]) {
+    const cmd = [bin, "run", "-t", "--runtime", runtime, "bb", "sh", "-c", "tty; test -t 1 && echo is-a-tty"].join(" ");
+    const t = await execa("script", ["-qec", `node ${cmd}`, "/dev/null"], { env, reject: false });
+    assert.is(t.exitCode, 0, t.stderr);
+    assert.match(t.stdout, /\/dev\/pts\/0\r*\n/, runtime);
+    assert.match(t.stdout, /is-a-tty/, runtime);
+  }
 });
 
 rt("export-bundle writes a bundle runc runs", async () => {
