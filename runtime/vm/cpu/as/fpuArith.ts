@@ -5,7 +5,7 @@
 import {
   RNE, RTZ, RDN, RUP, RMM, NV, DZ, NX,
   raise, expField, signOf, maxExp, isNaNBits, isSNaNBits, isInfBits, isZeroBits, canonNaN,
-  zeroOf, infOf, negate, unpack, unSign, unExp, unSig, shiftRightJam, mulHi, roundPack,
+  zeroOf, infOf, unpack, unSign, unExp, unSig, shiftRightJam, mulHi, roundPack,
   roundFromF64,
 } from "./fpuRound";
 
@@ -106,9 +106,10 @@ const SPLIT: f64 = 134217729.0;
 // ---------------------------------------------------------------------------------------------
 // Addition
 
-/** NaN/∞/zero cases of a + b; returns true (result in `special`) when one applied. */
+/** Result of the last *Special() helper that returned true. */
 let special: u64 = 0;
 
+/** NaN/∞/zero cases of a + b; returns true (result in `special`) when one applied. */
 function addSpecial(a: u64, b: u64, d: bool, rm: u32): bool {
   const me = maxExp(d);
   const ea = expField(a, d);
@@ -197,6 +198,7 @@ export function fpAdd(a: u64, b: u64, d: bool, rm: u32): u64 {
 // ---------------------------------------------------------------------------------------------
 // Multiplication
 
+/** NaN/∞/zero cases of a × b (see addSpecial). */
 function mulSpecial(a: u64, b: u64, d: bool): bool {
   const me = maxExp(d);
   const ea = expField(a, d);
@@ -260,6 +262,7 @@ export function fpMul(a: u64, b: u64, d: bool, rm: u32): u64 {
 // ---------------------------------------------------------------------------------------------
 // Division
 
+/** NaN/∞/zero cases of a / b, incl. division by zero (see addSpecial). */
 function divSpecial(a: u64, b: u64, d: bool): bool {
   const me = maxExp(d);
   const ea = expField(a, d);
@@ -405,10 +408,11 @@ export function fpSqrt(a: u64, d: bool, rm: u32): u64 {
 // ---------------------------------------------------------------------------------------------
 // Fused multiply-add: a × b + c rounded once.
 
-/** 128-bit (hi, lo) right shift with jamming into bit 0 of lo. */
+// Result of shiftRightJam128.
 let jHi: u64 = 0;
 let jLo: u64 = 0;
 
+/** 128-bit (hi, lo) >> n with jamming into bit 0; result in (jHi, jLo). */
 function shiftRightJam128(hi: u64, lo: u64, n: i32): void {
   if (n == 0) {
     jHi = hi;
@@ -553,6 +557,3 @@ export function fpFma(a: u64, b: u64, c: u64, d: bool, rm: u32): u64 {
   if (isZeroBits(c, d)) return mulSoft(a, b, d, rm);
   return fmaSoft(a, b, c, d, rm);
 }
-
-/** Re-exported so the dispatcher can negate operands without importing fpuRound separately. */
-export { negate };

@@ -3,7 +3,7 @@
 import {
   RNE, RTZ, RDN, RUP, RMM, NV, NX,
   raise, expField, signOf, isNaNBits, isSNaNBits, isZeroBits, canonNaN, infOf, zeroOf,
-  unpack, unSign, unExp, unSig, roundPack, roundFromF64,
+  unpack, unSign, unExp, unSig, roundPack,
 } from "./fpuRound";
 import { finishS } from "./fpuArith";
 
