@@ -78,6 +78,27 @@ needs("python3-minimal trixie/amd64: a closed dependency set, all in the dpkg st
   assert.match(readFileSync(join(root, "var/lib/dpkg/status"), "utf8"), /Package: python3-minimal\nStatus: install ok unpacked\n/);
 });
 
+gated(Archive, { tools: ["chroot", "dpkg-query"], root: true })("essential=required trixie/amd64 makes a root filesystem dpkg can configure in a chroot", async () => {
+  const root = join(work, "rootfs");
+  const r = await installPackages({ distro: "debian", suite: "trixie", arch: "amd64", packages: [], essential: "required" }, root, { cacheDir });
+  for (const n of ["base-files", "bash", "coreutils", "dpkg", "libc6"]) assert.ok(r.packages.some((p) => p.name === n), n);
+  // base-files' merged-/usr symlinks were created first and later packages unpacked through them.
+  assert.is(execFileSync("chroot", [root, "/bin/sh", "-c", "echo ok"]).toString(), "ok\n");
+  // Maintainer scripts were not run; dpkg runs them now (ordering may need a second pass).
+  const env = ["/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND=noninteractive"];
+  for (let pass = 0; pass < 3; pass++) {
+    try {
+      execFileSync("chroot", [root, ...env, "dpkg", "--configure", "-a"], { stdio: "ignore" });
+      break;
+    } catch {
+      // retried below
+    }
+  }
+  const states = execFileSync("dpkg-query", [`--admindir=${root}/var/lib/dpkg`, "-W", "-f", "${db:Status-Abbrev}\\n"]).toString().trim().split("\n").map((l) => l.trim());
+  assert.is(states.length, r.packages.length);
+  assert.equal([...new Set(states)], ["ii"]);
+});
+
 needs("fetchPackageFile: busybox for riscv64 by its classic path, cached on reuse", async () => {
   const f = await fetchPackageFile({ suite: "trixie", arch: "riscv64", package: "busybox-static", path: "/bin/busybox" }, { cacheDir });
   assert.is(f.member, "/usr/bin/busybox");
