@@ -70,6 +70,7 @@ export interface ExpandWordsResult {
  * in order of appearance). Like BuildKit it stops at the first error.
  */
 export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = {}): ExpandWordResult {
+  if (isPlain(text, escape, options)) return { value: text, refs: [], errors: [] };
   const x = new Expander(text, env, escape, false, options);
   x.run();
   if (x.error !== undefined) return { value: "", refs: x.refs, errors: [x.error] };
@@ -82,11 +83,27 @@ export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, opt
  * Escaped and quoted whitespace does not split; an empty quoted string alone is not a word.
  */
 export function expandWords(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = {}): ExpandWordsResult {
+  if (isPlain(text, escape, options)) return { words: text.split(GO_SPACE_RUN).filter((w) => w !== ""), refs: [], errors: [] };
   const x = new Expander(text, env, escape, true, options);
   x.run();
   if (x.error !== undefined) return { words: [], refs: x.refs, errors: [x.error] };
   x.flushWord();
   return { words: x.words, refs: x.refs, errors: [] };
+}
+
+// Fast path: a word without `$`, quotes, the escape character or a leading BOM is its own value.
+const SPECIAL_BACKSLASH = /[$'"\\\ufeff]/;
+const SPECIAL_BACKTICK = /[$'"`\ufeff]/;
+const SPECIAL_BACKSLASH_NOQUOTES = /[$\\\ufeff]/;
+const SPECIAL_BACKTICK_NOQUOTES = /[$`\ufeff]/;
+/** A run of Go unicode.IsSpace characters. */
+const GO_SPACE_RUN = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+function isPlain(text: string, escape: EscapeChar, options: ExpandOptions): boolean {
+  const re = options.skipQuotes
+    ? escape === "`" ? SPECIAL_BACKTICK_NOQUOTES : SPECIAL_BACKSLASH_NOQUOTES
+    : escape === "`" ? SPECIAL_BACKTICK : SPECIAL_BACKSLASH;
+  return !re.test(text);
 }
 
 const EOF = -1;

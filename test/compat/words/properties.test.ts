@@ -56,6 +56,21 @@ test("arbitrary unicode text never throws either", () => {
   );
 });
 
+test("the plain-word fast path agrees with the full lexer (an empty '' forces the latter)", () => {
+  const plain = fc.array(fc.oneof(fc.constantFrom(" ", "\t", "\n", "\u00a0", "\u3000", "\u200b", "a", "b", "/", "=", "-", "{", "}", ":"), fc.string({ unit: "grapheme", maxLength: 2 })), { maxLength: 30 })
+    .map((a) => a.join(""))
+    .filter((t) => !/[$'"\\`\ufeff]/.test(t));
+  fc.assert(
+    fc.property(plain, (t) => {
+      for (const esc of ["\\", "`"] as const) {
+        assert.equal(expandWord(t, env, esc), expandWord(t + "''", env, esc));
+        assert.equal(expandWords(t, env, esc), expandWords(t + "''", env, esc));
+      }
+    }),
+    runs,
+  );
+});
+
 test("single-quoted text is literal", () => {
   fc.assert(
     fc.property(fc.string({ unit: "binary" }).filter((s) => !s.includes("'")), (s) => {
