@@ -1,10 +1,9 @@
 // `vmspec build`: compiles a spec and builds its target stage into the image store (tags, OCI / docker archive outputs).
 import { readFileSync, statSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { compile, type CompileOptions } from "../../compiler/compile.js";
+import type { CompileOptions } from "../../compiler/compile.js";
+import type { Ir } from "../../compiler/ir/types.js";
 import { one, parseArgs } from "../args.js";
-import { fsReader, renderDiagnostics, sourcesOf, summary } from "../diagnostics.js";
-import { COMPILE_OPTIONS, compileOptionsFrom } from "./compile.js";
 import { build, type ProgressEvent } from "../../runtime/build/builder.js";
 import { BuildError } from "../../runtime/build/errors.js";
 import { defaultExecutors } from "../../runtime/build/executors.js";
@@ -13,6 +12,31 @@ import { exportLayout } from "../../runtime/image/layout.js";
 import { exportDockerArchive } from "../../runtime/image/dockerArchive.js";
 import { isValidTag, normalizeTag } from "../../runtime/image/store.js";
 import { STORE_HELP, openStore } from "./store.js";
+import { irCacheKey, loadCachedIr, saveCachedIr } from "../../runtime/build/irCache.js";
+
+/** The compile options build accepts (as `vmspec compile`). */
+const COMPILE_OPTIONS = [
+  { name: "target", value: true },
+  { name: "build-arg", value: true, repeat: true },
+  { name: "platform", value: true },
+  { name: "format", value: true },
+];
+
+function compileOptionsFrom(values: Map<string, string[]>): CompileOptions | string {
+  const opts: CompileOptions = {};
+  const target = values.get("target")?.at(-1);
+  if (target !== undefined) opts.target = target;
+  const platform = values.get("platform")?.at(-1);
+  if (platform !== undefined) opts.platform = platform;
+  const buildArgs: Record<string, string> = {};
+  for (const kv of values.get("build-arg") ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) return `--build-arg needs KEY=VALUE, not '${kv}'`;
+    buildArgs[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  if (Object.keys(buildArgs).length > 0) opts.buildArgs = buildArgs;
+  return opts;
+}
 
 const HELP = `Usage: vmspec build [options] [SPEC | CONTEXT_DIR]
 
@@ -144,14 +168,30 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`vmspec build: cannot read ${specPath}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
     return 2;
   }
-  const r = compile(specPath, text, copts as CompileOptions, fsReader);
-  if (r.diagnostics.length > 0) {
-    process.stderr.write(renderDiagnostics(r.diagnostics, sourcesOf(r), "human"));
-    process.stderr.write(summary(r.diagnostics));
+  const store = await openStore(one(p, "store"));
+  // A cached IR (same spec text, options, sources and compiler build) spares loading the compiler.
+  const irKey = irCacheKey(specPath, text, copts);
+  let ir: Ir | undefined = p.flags.has("no-cache") ? undefined : await loadCachedIr(store, irKey);
+  let texts: string[];
+  if (ir) texts = await Promise.all(ir.sourceMap.files.map((f) => import("node:fs/promises").then((m) => m.readFile(f.path, "utf8")).catch(() => "")));
+  else {
+    const { compile } = await import("../../compiler/compile.js");
+    const { fsReader, renderDiagnostics, sourcesOf, summary } = await import("../diagnostics.js");
+    const r = compile(specPath, text, copts as CompileOptions, fsReader);
+    if (r.diagnostics.length > 0) {
+      process.stderr.write(renderDiagnostics(r.diagnostics, sourcesOf(r), "human"));
+      process.stderr.write(summary(r.diagnostics));
+    }
+    if (r.hasErrors || r.ir === null) {
+      await store.close();
+      return 1;
+    }
+    ir = r.ir;
+    const sources = sourcesOf(r);
+    texts = ir.sourceMap.files.map((f) => sources.get(f.path) ?? "");
+    if (r.diagnostics.length === 0) await saveCachedIr(store, irKey, ir).catch(() => undefined);
   }
-  if (r.hasErrors || r.ir === null) return 1;
-  const ir = r.ir;
-  const texts = ir.sourceMap.files.map((f) => sourcesOf(r).get(f.path) ?? "");
+  const theIr = ir;
 
   const log = (s: string): void => {
     if (progress !== "quiet") process.stderr.write(s);
@@ -167,10 +207,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     else log(`#${ev.step} ERROR ${ev.error}\n`);
   };
 
-  const store = await openStore(one(p, "store"));
   try {
     const t0 = performance.now();
-    const res = await build(ir, {
+    const res = await build(theIr, {
       store,
       contextDir,
       buildContexts: contexts,
@@ -191,7 +230,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof BuildError) {
-      const where = locate(ir, texts, e.op);
+      const where = locate(theIr, texts, e.op);
       process.stderr.write(`vmspec build: ${where ? `${where}: ` : ""}error: ${e.message} [${e.code}]\n`);
       return 1;
     }

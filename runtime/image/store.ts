@@ -225,6 +225,16 @@ export class Store implements BlobSource {
     source: Readable | AsyncIterable<Uint8Array> | Uint8Array | string,
     expected?: { digest?: Digest; size?: number },
   ): Promise<{ digest: Digest; size: number }> {
+    if (typeof source === "string" || source instanceof Uint8Array) {
+      // In-memory content: hash first, and skip the write entirely when the blob is already stored.
+      const bytes = Buffer.from(source);
+      const d = new Digester();
+      d.update(bytes);
+      const digest = d.digest();
+      if (expected?.digest !== undefined && expected.digest !== digest) throw new DigestMismatchError(expected.digest, digest);
+      if (expected?.size !== undefined && expected.size !== bytes.length) throw new SizeMismatchError(digest, expected.size, bytes.length);
+      if (await this.hasBlob(digest)) return { digest, size: bytes.length };
+    }
     await this.ensureWriter();
     const tmp = this.tmpPath("blob");
     const dg = new Digester();
@@ -381,9 +391,12 @@ export class Store implements BlobSource {
    * index.json atomically under the index lock. Other tags of the same manifest are kept.
    */
   async tag(name: string | null, descriptor: Descriptor, opts: { exact?: boolean } = {}): Promise<void> {
+    const ref = name === null ? null : opts.exact ? name : normalizeTag(name);
+    // Already exactly so (a cached rebuild): nothing to write, no lock to take.
+    const current = await this.readIndex();
+    if (current.manifests.some((d) => d.digest === descriptor.digest && (d.annotations?.[ANNOTATION_REF_NAME] ?? null) === ref)) return;
     await this.ensureWriter();
     await this.assertComplete(descriptor);
-    const ref = name === null ? null : opts.exact ? name : normalizeTag(name);
     await this.withIndexLock(async () => {
       const idx = await this.readIndex();
       const keep = idx.manifests.filter((d) => {
