@@ -4,6 +4,7 @@
 // Run: npm run build && node dist/bench/compile.js
 import { compile } from "../compiler/compile.js";
 import { generateSpec } from "./gen.js";
+import { loadavg } from "node:os";
 
 const CORPUS = [
   `FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\nRUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -o /out/app ./cmd/app\n\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n`,
@@ -32,6 +33,8 @@ function time(fn: () => void, reps: number): number {
   }
   return best;
 }
+
+console.log(`timing: best of N runs, ${process.env.BENCH_WALL === "1" ? "wall clock" : "process CPU time (user+system, all threads incl. GC)"}; load average ${loadavg()[0]!.toFixed(1)}`);
 
 function report(label: string, text: string, instructions: number, reps: number): number {
   let errors = 0;

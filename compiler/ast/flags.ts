@@ -104,6 +104,7 @@ export function extractFlags(raw: RawInstruction, from = 0): { flags: Flag[]; re
  * string flags without `=value`, bool flags with a non-bool value. Returns the flags that passed.
  */
 export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.keyword): Flag[] {
+  if (flags.length === 0) return flags;
   const table = FLAG_TABLE[keyword] ?? {};
   const seen = new Set<string>();
   const ok: Flag[] = [];

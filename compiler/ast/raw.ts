@@ -63,6 +63,7 @@ export class RawInstruction {
 
   /** Heredocs as AST nodes. */
   heredocs(): HeredocNode[] {
+    if (this.heredocPayloads.length === 0) return [];
     return this.heredocPayloads.map((h) => ({
       name: h.name,
       chomp: h.chomp,

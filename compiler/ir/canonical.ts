@@ -2,18 +2,25 @@
 import { hash } from "node:crypto";
 import type { Digest, Op, OpId } from "./types.js";
 
+/** Set by `canon` when it meets an integer-like key (which JSON.stringify would emit first). */
+let sawIntegerKey = false;
+
+function isIntegerKey(k: string): boolean {
+  const c = k.charCodeAt(0);
+  return c >= 48 && c <= 57 && /^(0|[1-9]\d*)$/.test(k);
+}
+
 /**
- * Returns `value` with every object's keys in sorted (UTF-16 code unit) order and `undefined`
- * properties dropped. Objects that are already canonical are returned as is (no allocation), so
- * for IR objects, which are mostly built in order, this is a cheap check.
+ * Returns `value` itself when every object in it has sorted keys and no `undefined` values (no
+ * allocation: IR objects mostly are), else a copy with keys sorted and `undefined` dropped.
  */
-function sortDeep(value: unknown): unknown {
+function canon(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
-      const s = sortDeep(v);
+      const s = canon(v);
       if (s !== v && out === undefined) out = value.slice(0, i);
       if (out !== undefined) out.push(s);
     }
@@ -22,25 +29,29 @@ function sortDeep(value: unknown): unknown {
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
   let sorted = true;
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      sorted = false;
-      break;
-    }
-  }
-  let changed = !sorted;
-  const vals = new Array<unknown>(keys.length);
+  // Canonical children, allocated only once a child turns out not to be canonical (each child is
+  // visited once, so this stays linear in the size of the value).
+  let vals: unknown[] | undefined;
   for (let i = 0; i < keys.length; i++) {
-    const v = obj[keys[i]!];
-    const s = sortDeep(v);
-    vals[i] = s;
-    if (s !== v || v === undefined) changed = true;
+    const k = keys[i]!;
+    if (i > 0 && keys[i - 1]! > k) sorted = false;
+    if (!sawIntegerKey && isIntegerKey(k)) sawIntegerKey = true;
+    const v = obj[k];
+    const s = canon(v);
+    if ((s !== v || v === undefined) && vals === undefined) {
+      vals = [];
+      for (let j = 0; j < i; j++) vals.push(obj[keys[j]!]);
+    }
+    if (vals !== undefined) vals.push(s);
   }
-  if (!changed) return obj;
-  const order = keys.map((k, i) => [k, i] as const);
-  if (!sorted) order.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (sorted && vals === undefined) return obj;
+  const order = keys.map((_, i) => i);
+  if (!sorted) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
   const out: Record<string, unknown> = {};
-  for (const [k, i] of order) if (vals[i] !== undefined) out[k] = vals[i];
+  for (const i of order) {
+    const v = vals === undefined ? obj[keys[i]!] : vals[i];
+    if (v !== undefined) out[keys[i]!] = v;
+  }
   return out;
 }
 
@@ -52,19 +63,9 @@ function sortDeep(value: unknown): unknown {
  * first) take a slower hand-written path.
  */
 export function canonicalJson(value: unknown): string {
-  const v = sortDeep(value);
-  return hasIntegerKeys(v) ? slowCanonical(v) : (JSON.stringify(v) ?? "null");
-}
-
-function hasIntegerKeys(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return false;
-  if (Array.isArray(value)) return value.some(hasIntegerKeys);
-  for (const k in value as Record<string, unknown>) {
-    const c = k.charCodeAt(0);
-    if (c >= 48 && c <= 57 && /^(0|[1-9]\d*)$/.test(k)) return true;
-    if (hasIntegerKeys((value as Record<string, unknown>)[k])) return true;
-  }
-  return false;
+  sawIntegerKey = false;
+  const v = canon(value);
+  return sawIntegerKey ? slowCanonical(v) : (JSON.stringify(v) ?? "null");
 }
 
 function slowCanonical(value: unknown): string {

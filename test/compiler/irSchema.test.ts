@@ -54,6 +54,10 @@ test("canonical JSON sorts keys and ignores insertion order", () => {
   assert.is(canonicalJson({ b: 1, a: [{ d: 2, c: "x" }] }), '{"a":[{"c":"x","d":2}],"b":1}');
   assert.is(canonicalJson({ a: 1, b: 2 }), canonicalJson({ b: 2, a: 1 }));
   assert.is(canonicalJson({ a: undefined, b: null }), '{"b":null}');
+  assert.is(canonicalJson({ z: { "10": 1, "9": 2, a: 3 } }), '{"z":{"10":1,"9":2,"a":3}}', "integer-like keys sort as strings");
+  assert.is(canonicalJson({ y: { b: { d: 1, c: undefined } }, x: [undefined] }), '{"x":[null],"y":{"b":{"d":1}}}');
+  const already = { a: 1, b: { c: [1, { d: "e" }] } };
+  assert.is(canonicalJson(already), JSON.stringify(already));
 });
 
 test.run();
