@@ -220,6 +220,12 @@ test("large inputs: a 1 MB word, 10k and 100k nested `${`, 200k references", () 
     assert.equal(e.errors.map((x) => [x.code, x.offset, x.length]), [["WORD_MISSING_BRACE", 0, 2]]);
     const quoted = '"${U:-'.repeat(depth) + "x" + '}"'.repeat(depth);
     assert.is(expandWord(quoted, env, "\\").value, "x");
+    // Text at every level: the result is a right-deep concatenation that must still flatten.
+    const chain = "${U:-a".repeat(depth) + "}".repeat(depth);
+    const cv = expandWord(chain, env, "\\").value;
+    assert.is(cv.length, depth);
+    assert.ok(cv === "a".repeat(depth));
+    assert.is(expandWords("${U:-a b".repeat(depth) + "}".repeat(depth), env, "\\").words.length, depth + 1);
   }
 
   const refs = "$A".repeat(200_000);
