@@ -88,6 +88,7 @@ export interface DpkgDbOptions {
 export async function writeDpkgDatabase(root: string | SafeRoot, pkgs: readonly UnpackedDeb[], opts: DpkgDbOptions = {}): Promise<void> {
   const safe = typeof root === "string" ? new SafeRoot(root) : root;
   safe.createdLinks.clear();
+  safe.forget();
   await safe.ensure();
   await safe.mkdirAll(`${ADMINDIR}/info`);
   await safe.mkdirAll(`${ADMINDIR}/updates`);

@@ -27,6 +27,12 @@ export class SafeRoot {
    * symlinks that were already in the tree (e.g. a usrmerge `/bin → usr/bin`) are followed.
    */
   readonly createdLinks = new Set<string>();
+  /**
+   * Resolved parent directories (entry components joined → real root-relative components) of
+   * this instance. Valid because a directory is never replaced here (`prepareLeaf` refuses), and
+   * dropped whenever a symlink is removed or created.
+   */
+  private readonly dirCache = new Map<string, string[]>();
 
   constructor(root: string) {
     this.root = resolvePath(root);
@@ -105,6 +111,23 @@ export class SafeRoot {
     await mkdir(this.root, { recursive: true, mode: 0o755 });
   }
 
+  /** Resolves (creating) the directory `comps`, memoised per instance. */
+  private async dir(entry: string, comps: readonly string[]): Promise<string[]> {
+    const key = comps.join("/");
+    const hit = this.dirCache.get(key);
+    if (hit !== undefined) return hit;
+    const { rel } = await this.walk(entry, comps, { create: true, followLast: true });
+    const st = await lstat(this.abs(rel));
+    if (!st.isDirectory()) throw new UnpackError(this.abs(rel), `exists and is not a directory (archive entry '${entry}')`);
+    this.dirCache.set(key, rel);
+    return rel;
+  }
+
+  /** Forgets memoised directories (call when something else may have changed the tree). */
+  forget(): void {
+    this.dirCache.clear();
+  }
+
   /** Absolute path for root-relative components produced by `walk`. */
   abs(rel: readonly string[]): string {
     return rel.length === 0 ? this.root : join(this.root, ...rel);
@@ -113,11 +136,8 @@ export class SafeRoot {
   /** Creates (or reuses) a directory; an existing symlink to a directory inside the root is followed. */
   async mkdirAll(entry: string): Promise<string> {
     const comps = this.components(entry);
-    const { rel } = await this.walk(entry, comps, { create: true, followLast: true });
-    const abs = this.abs(rel);
-    const st = await lstat(abs);
-    if (!st.isDirectory()) throw new UnpackError(abs, `exists and is not a directory (archive entry '${entry}')`);
-    return abs;
+    const rel = await this.dir(entry, comps);
+    return this.abs(rel);
   }
 
   /**
@@ -128,12 +148,15 @@ export class SafeRoot {
   async prepareLeaf(entry: string): Promise<{ abs: string; rel: string }> {
     const comps = this.components(entry);
     if (comps.length === 0) throw new UnsafePathError(this.root, entry, "names the root itself");
-    const parent = await this.walk(entry, comps.slice(0, -1), { create: true, followLast: true });
-    const rel = [...parent.rel, comps[comps.length - 1]!];
+    const parent = await this.dir(entry, comps.slice(0, -1));
+    const rel = [...parent, comps[comps.length - 1]!];
     const abs = this.abs(rel);
     const st = await lstatOrNull(abs);
     if (st?.isDirectory()) throw new UnpackError(abs, `is a directory, archive entry '${entry}' is not`);
-    if (st !== null) await unlink(abs);
+    if (st !== null) {
+      if (st.isSymbolicLink()) this.dirCache.clear();
+      await unlink(abs);
+    }
     return { abs, rel: rel.join("/") };
   }
 
@@ -149,6 +172,7 @@ export class SafeRoot {
     const { abs, rel } = await this.prepareLeaf(entry);
     await symlink(target, abs);
     this.createdLinks.add(rel);
+    this.dirCache.clear();
     return abs;
   }
 

@@ -53,6 +53,7 @@ export async function unpackDeb(debPath: string, root: string | SafeRoot, opts: 
   const safe = typeof root === "string" ? new SafeRoot(root) : root;
   // Links from an earlier package are pre-existing tree content for this one.
   safe.createdLinks.clear();
+  safe.forget();
   await safe.ensure();
   const asRoot = opts.chown ?? process.getuid?.() === 0;
   const layout = await debLayout(debPath);
