@@ -9,7 +9,7 @@ export interface ExpandEnv {
   get(name: string): string | undefined;
 }
 
-/** A substitution error. `offset`/`length` are UTF-16 indices into the expanded text. */
+/** A substitution error. `offset`/`length` are UTF-16 indices into the input text. */
 export interface WordError {
   code: string;
   message: string;
