@@ -60,12 +60,15 @@ function fraction(f: Fmt): fc.Arbitrary<bigint> {
 function exponent(f: Fmt): fc.Arbitrary<number> {
   const { ew, bias } = W[f];
   const max = (1 << ew) - 1;
+  const windows = f === "D" ? [543, 1503, 64, 2000, 2045] : [1, 254];
   return fc.oneof(
     fc.integer({ min: 0, max }),
     fc.integer({ min: 0, max: 3 }),
     fc.integer({ min: max - 3, max }),
     fc.integer({ min: bias - 4, max: bias + 4 }),
     fc.integer({ min: bias - 2, max: bias + 66 }),
+    // Edges of the implementation's fast-path windows (binary64 exponents ±480, 64..2000).
+    fc.constantFrom(...windows).chain((c) => fc.integer({ min: Math.max(0, c - 3), max: Math.min(c + 3, max) })),
   );
 }
 
