@@ -63,6 +63,24 @@ export function extractFlags(raw: RawInstruction, from = 0): { flags: Flag[]; re
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     if (i + 1 >= t.length || t.charCodeAt(i) !== 45 || t.charCodeAt(i + 1) !== 45) return { flags, rest: i };
     const s = i;
+    // Fast path: a flag word without quotes or backslashes is a plain slice.
+    let e = i;
+    while (e < t.length && !isSpace(t.charCodeAt(e))) {
+      const c = t.charCodeAt(e);
+      if (c === 39 || c === 34 || c === 92) break;
+      e++;
+    }
+    if (e >= t.length || isSpace(t.charCodeAt(e))) {
+      const word = t.slice(s, e);
+      i = e;
+      if (word === "--") {
+        while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+        return { flags, rest: i };
+      }
+      const eq = word.indexOf("=");
+      flags.push({ name: eq < 0 ? word.slice(2) : word.slice(2, eq), value: eq < 0 ? null : word.slice(eq + 1), span: raw.span(s, i) });
+      continue;
+    }
     let word = "";
     let quote = 0;
     while (i < t.length) {

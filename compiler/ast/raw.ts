@@ -5,6 +5,9 @@ import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { MessageKey } from "../diagnostics/messages.js";
 import type { HeredocNode, Span, Word } from "./types.js";
 
+/** The (never mutated) heredoc list of instructions without heredocs. */
+const NO_HEREDOCS: HeredocNode[] = [];
+
 /** Shared state while building one file's AST. */
 export interface AstContext {
   file: number;
@@ -63,7 +66,7 @@ export class RawInstruction {
 
   /** Heredocs as AST nodes. */
   heredocs(): HeredocNode[] {
-    if (this.heredocPayloads.length === 0) return [];
+    if (this.heredocPayloads.length === 0) return NO_HEREDOCS;
     return this.heredocPayloads.map((h) => ({
       name: h.name,
       chomp: h.chomp,
