@@ -81,7 +81,8 @@ export interface ImageRef {
   /** Repository path without tag/digest, as written (`debian`, never `library/debian`). */
   name: string;
   tag?: string;
-  digest?: Digest;
+  /** `algorithm:hex` as written (sha256, sha384 or sha512). */
+  digest?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

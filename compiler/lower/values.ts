@@ -77,7 +77,7 @@ export function parseImageRefText(text: string): Parsed<ImageRef> {
   const v = r.value;
   const ref: ImageRef = { raw: text, name: v.domain === undefined ? v.path : `${v.domain}/${v.path}` };
   if (v.tag !== undefined) ref.tag = v.tag;
-  if (v.digest !== undefined) ref.digest = v.digest as ImageRef["digest"];
+  if (v.digest !== undefined) ref.digest = v.digest;
   return { ok: true, value: ref };
 }
 
