@@ -216,7 +216,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       noCache: p.flags.has("no-cache") || p.values.has("no-cache"),
       progress: onProgress,
       sources: texts,
-      executors: defaultExecutors({ network: network as "default" | "none" | "host" }),
+      executors: defaultExecutors({ network: network as "default" | "none" | "host", lockPath: `${specPath}.lock` }),
     });
     if (tags.length === 0) await store.tag(null, res.manifest);
     for (const t of tags) await store.tag(t, res.manifest);

@@ -117,6 +117,7 @@ function opLabel(op: Op): string {
 export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
   const { store } = opts;
   const mtime = opts.mtime ?? defaultLayerMtime();
+  await store.hold();
   const cache = new BuildCache(store);
   const tmp = join(store.root, ".vmspec", "tmp", `build-${process.pid}-${randomBytes(6).toString("hex")}`);
   await fs.mkdir(tmp, { recursive: true });

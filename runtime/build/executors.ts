@@ -181,11 +181,8 @@ async function packagesStep(op: PackagesOp, ctx: ExecContext, o: ExecutorOptions
     }
     let lock;
     if (o.lockPath) {
-      try {
-        lock = JSON.parse(await fs.readFile(o.lockPath, "utf8"));
-      } catch {
-        lock = undefined;
-      }
+      const text = await fs.readFile(o.lockPath, "utf8").catch(() => undefined);
+      if (text !== undefined) lock = pk.parseLockfile(text, o.lockPath);
     }
     await pk.installPackages(pk.selectorOfOp(op), dir, { baseStatus, lock, lockPath: o.lockPath });
     return await createLayer(ctx.store, walkTree(dir, { mtime: ctx.mtime }));

@@ -205,6 +205,14 @@ export class Store implements BlobSource {
     }
   }
 
+  /**
+   * Takes this process's shared writer lock now (it is otherwise taken at the first write), so a
+   * concurrent `prune` waits until `close()`: builds call this before reading state they depend on.
+   */
+  async hold(): Promise<void> {
+    await this.ensureWriter();
+  }
+
   private async ensureWriter(): Promise<void> {
     if (this.opts.unlocked || this.gcLock) return;
     this.gcLockPending ??= acquireLock(join(this.stateDir, "gc.lock"), "shared", this.opts.lockTimeoutMs);
@@ -535,7 +543,8 @@ export class Store implements BlobSource {
   }
 
   /**
-   * Removes blobs unreachable from index.json and every temp file. Waits (up to the lock timeout)
+   * Removes blobs unreachable from index.json, every temp file, and the unpacked-layer cache
+   * (`.vmspec/unpacked/`, used by RUN steps). Waits (up to the lock timeout)
    * for the exclusive gc lock, i.e. until no other process is writing to the store; throws
    * StoreLockError `IMG_STORE_BUSY` on timeout. Releases this instance's own writer lock first.
    */
@@ -576,6 +585,8 @@ export class Store implements BlobSource {
         await fs.rm(join(this.tmpDir, name), { recursive: true, force: true });
         removedTempFiles++;
       }
+      // Layers unpacked for RUN steps are a cache derived from blobs: rebuilt on demand.
+      await fs.rm(join(this.stateDir, "unpacked"), { recursive: true, force: true });
       if (removed.length > 0) await fsyncDir(this.blobDir);
       return { removedBlobs: removed, removedBytes, removedTempFiles };
     } finally {
