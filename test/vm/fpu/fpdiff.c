@@ -1,6 +1,9 @@
 /* Differential FP test program: runs every F/D instruction on edge-case operands under each
- * dynamic rounding mode (and some static ones), printing result bits and fflags, so that our
+ * dynamic rounding mode (and some static ones), then C arithmetic and glibc libm calls under
+ * fesetround with fetestexcept, printing result bits and flags, so that our
  * user-mode runner's output can be compared with qemu-riscv64's.  Usage: fpdiff [CASES] */
+#include <fenv.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +244,78 @@ static const struct op ops[] = {
     {"fcvt.s.lu", IN_INT, fcvtSLU},
 };
 
+/* C-level part: the same operations as compiled code and glibc's libm use them, with the rounding
+ * mode set by fesetround and the flags read by fetestexcept. */
+static const int modes[] = {FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD};
+
+static uint64_t bitsD(double x) {
+  uint64_t b;
+  memcpy(&b, &x, 8);
+  return b;
+}
+static double fromD(uint64_t b) {
+  double x;
+  memcpy(&x, &b, 8);
+  return x;
+}
+static uint32_t bitsS(float x) {
+  uint32_t b;
+  memcpy(&b, &x, 4);
+  return b;
+}
+static float fromS(uint32_t b) {
+  float x;
+  memcpy(&x, &b, 4);
+  return x;
+}
+
+static void libmCase(long i) {
+  volatile double a = fromD(genD(1023)), b = fromD(genD(1023)), c = fromD(genD(1023));
+  volatile float fa = fromS((uint32_t)genS(127)), fb = fromS((uint32_t)genS(127));
+  volatile int64_t n = (int64_t)genInt();
+  (void)i;
+  for (unsigned m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+    fesetround(modes[m]);
+    uint64_t r[24];
+    int k = 0;
+    feclearexcept(FE_ALL_EXCEPT);
+    r[k++] = bitsD(a * b + c);
+    r[k++] = bitsD(fma(a, b, c));
+    r[k++] = bitsD(sqrt(fabs(a)));
+    r[k++] = bitsD(rint(a));
+    r[k++] = bitsD(nearbyint(b));
+    r[k++] = (uint64_t)llrint(fmod(a, 1e19));
+    r[k++] = bitsD(floor(a) + ceil(b) + trunc(c) + round(a));
+    r[k++] = bitsD((double)n);
+    r[k++] = bitsS((float)n);
+    r[k++] = bitsS((float)a);
+    r[k++] = bitsD(exp(fmod(a, 700.0)));
+    r[k++] = bitsD(log(fabs(b)));
+    r[k++] = bitsD(sin(fmod(c, 1e6)));
+    r[k++] = bitsD(pow(fabs(a), fmod(b, 8.0)));
+    r[k++] = bitsD(hypot(a, b));
+    r[k++] = bitsD(atan2(a, b));
+    r[k++] = bitsD(cbrt(c));
+    r[k++] = bitsS(fa * fb + fa);
+    r[k++] = bitsS(sqrtf(fabsf(fb)));
+    r[k++] = bitsS(expf(fmodf(fa, 80.0f)));
+    r[k++] = bitsS(sinf(fmodf(fb, 1e4f)));
+    r[k++] = (uint64_t)(int64_t)lrintf(fmodf(fa, 1e9f));
+    r[k++] = bitsD(fmax(a, b) - fmin(b, c));
+    r[k++] = (uint64_t)((a < b) + 2 * (a <= c) + 4 * (b == c) + 8 * isless(a, c) + 16 * islessequal(b, c));
+    int flags = fetestexcept(FE_ALL_EXCEPT);
+    putStr("libm");
+    putHex(bitsD(a), 16);
+    putHex(bitsD(b), 16);
+    putHex(bitsD(c), 16);
+    putHex(m, 1);
+    for (int j = 0; j < k; j++) putHex(r[j], 16);
+    putHex((uint64_t)flags, 2);
+    newline();
+  }
+  fesetround(FE_TONEAREST);
+}
+
 int main(int argc, char **argv) {
   long cases = argc > 1 ? atol(argv[1]) : 300;
   (void)faddDrtz, (void)fcvtWDrtz;
@@ -279,6 +354,7 @@ int main(int argc, char **argv) {
       newline();
     }
   }
+  for (long i = 0; i < cases; i++) libmCase(i);
   flush();
   return 0;
 }

@@ -22,7 +22,7 @@ t("fpdiff: our CPU's F/D results and fflags equal qemu-riscv64's in every roundi
   const dir = mkdtempSync(join(tmpdir(), "vmspec-fpdiff-"));
   try {
     const exe = join(dir, "fpdiff");
-    run("riscv64-linux-gnu-gcc", ["-static", "-O2", "-Wall", "-o", exe, join(repoRoot, "test/vm/fpu/fpdiff.c")]);
+    run("riscv64-linux-gnu-gcc", ["-static", "-O2", "-Wall", "-o", exe, join(repoRoot, "test/vm/fpu/fpdiff.c"), "-lm"]);
     const ref = run("qemu-riscv64", [exe, CASES]).split("\n");
     const ours = run(process.execPath, [join(repoRoot, "bin/vmspec.js"), "vm", "run-user", exe, CASES]).split("\n");
     const diffs: string[] = [];
