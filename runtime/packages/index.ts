@@ -238,11 +238,12 @@ export async function fetchPackageFile(req: PackageFileRequest, opts: SourceOpti
         continue;
       }
       const ref: PackageRef = { name: entry.name, version: entry.version, arch: entry.arch, filename: entry.filename, sha256: entry.sha256, size: entry.size };
-      const [deb] = await fetchPackages(req.suite, [ref], opts);
       const key = createHash("sha256").update(String(req.path)).digest("hex").slice(0, 16);
       const dest = join(a.cache.root, "files", ref.sha256, key);
+      // Extracted before from this exact (verified) .deb: reuse it if it still hashes right.
       const cached = await reuse(dest);
       if (cached !== undefined) return { path: dest, member: cached.member, sha256: cached.sha256, package: ref };
+      const [deb] = await fetchPackages(req.suite, [ref], opts);
       const got = await extractMember(deb!, req.path, dest);
       if (got !== undefined) {
         await writeMeta(dest, got.member);
