@@ -56,6 +56,15 @@ t("MEIP has priority over MTIP", () => {
   assert.is(hart.getX(8), (1n << 63n) | 11n);
 });
 
+t("MSIP has priority over MTIP", () => {
+  const { hart } = load(TIMER_WAIT.replace("(1 << 7) | (1 << 11)", "(1 << 7) | (1 << 3)"), "msip");
+  assert.is(hart.run(10_000), StopReason.Wfi);
+  hart.setInterrupt(Irq.MTIP, true);
+  hart.setInterrupt(Irq.MSIP, true);
+  assert.is(hart.run(10_000), StopReason.Watch);
+  assert.is(hart.getX(8), (1n << 63n) | 3n);
+});
+
 t("MMIO reads and writes reach the handler; a bus error is an access fault with tval", () => {
   const log: string[] = [];
   const { hart, tohost } = load(
