@@ -15,12 +15,13 @@ import {
 import { newContainerId } from "../../runtime/container/process.js";
 import { listRecords, logPath, removeRecord, writeRecord, type ContainerRecord } from "../../runtime/container/records.js";
 
-export const HELP = `Usage: vmspec run [OPTIONS] IMAGE [COMMAND [ARG...]]
+export const HELP = `Usage: vmspec run [OPTIONS] IMAGE|SPEC [COMMAND [ARG...]]
        vmspec run [OPTIONS] --rootfs DIR COMMAND [ARG...]
 
-Run a command in a new container. IMAGE is a name[:tag] or digest in the image store; the
-image's Entrypoint, Cmd, Env, WorkingDir, User and machine limits are used unless overridden.
-Options end at IMAGE: everything after it is the command.
+Run a command in a new container. IMAGE is a name[:tag] or digest in the image store; SPEC is a
+spec file (or a build directory written with a slash, e.g. ./app) that is built first with
+\`vmspec build\` (cached steps reused). The image's Entrypoint, Cmd, Env, WorkingDir, User and
+MACHINE limits are used unless overridden. Options end at IMAGE: everything after it is the command.
 
 Options:
   -e, --env KEY=VALUE       set an environment variable (KEY alone: take it from this environment)
@@ -253,6 +254,30 @@ export interface Resolved {
   stopSignal: string;
 }
 
+/**
+ * A spec argument (built first): an existing file, or an existing directory written with a slash
+ * (`./app`, `app/`) so that a local directory never shadows an image name.
+ */
+export function isSpecPath(arg: string): boolean {
+  if (!existsSync(arg)) return false;
+  const st = statSync(arg);
+  return st.isFile() || (st.isDirectory() && arg.includes("/"));
+}
+
+/** Builds a spec with `vmspec build` (cached steps are reused) and returns the image digest. */
+async function buildSpec(spec: string, store: string | undefined): Promise<string> {
+  const bin = fileURLToPath(new URL("../../../bin/vmspec.js", import.meta.url));
+  const args = [bin, "build", "--progress", "quiet", ...(store !== undefined ? ["--store", store] : []), spec];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((res) => child.on("close", res));
+  const digest = /sha256:[0-9a-f]{64}/.exec(out)?.[0];
+  if (code !== 0 || digest === undefined)
+    throw new ContainerError("CONTAINER_SPEC", `building ${spec} failed (vmspec build exited ${code ?? "on a signal"})`, spec);
+  return digest;
+}
+
 /** Resolves IMAGE (unpacking its layers once) or --rootfs into the container spec. */
 export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise<Resolved> {
   const base = specFromOptions(o, mounts);
@@ -276,19 +301,14 @@ export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise
   }
   const [ref, ...cmd] = o.positionals;
   if (ref === undefined) throw new ContainerError("CONTAINER_SPEC", "an IMAGE (or --rootfs DIR) is required");
-  if (existsSync(ref) && statSync(ref).isFile())
-    throw new ContainerError(
-      "CONTAINER_SPEC",
-      `'${ref}' is a spec file: running a spec needs the image builder (vmspec build), which is not wired into vmspec run yet; build it with vmspec build -t NAME and run NAME`,
-      ref,
-    );
+  const imageRef = isSpecPath(ref) ? await buildSpec(ref, o.store) : ref;
   const { openStore } = await import("./store.js");
   const { readImage } = await import("../../runtime/image/manifest.js");
   const { machineFromLabels } = await import("../../runtime/image/config.js");
   const { imageLowerDirs, processFromImage } = await import("../../runtime/container/imageRootfs.js");
   const store = await openStore(o.store);
   try {
-    const entry = await store.resolve(ref);
+    const entry = await store.resolve(imageRef);
     const img = await readImage(store, entry.descriptor, { os: "linux", architecture: process.arch === "x64" ? "amd64" : process.arch });
     const lower = await imageLowerDirs(store, img);
     const proc = processFromImage(img.config.config, {

@@ -190,7 +190,7 @@ rt("SIGINT to vmspec run reaches the container once; -t gives it a terminal", as
     const cmd = [bin, "run", "-t", "--runtime", runtime, "bb", "sh", "-c", "tty; test -t 1 && echo is-a-tty"].join(" ");
     const t = await execa("script", ["-qec", `node ${cmd}`, "/dev/null"], { env, reject: false });
     assert.is(t.exitCode, 0, t.stderr);
-    assert.match(t.stdout, /\/dev\/pts\/0\r*\n/, runtime);
+    assert.match(t.stdout, /\/dev\/pts\/0\r*\n/, `${runtime}: ${JSON.stringify(t.stdout)} ${t.stderr}`);
     assert.match(t.stdout, /is-a-tty/, runtime);
   }
 });
@@ -206,12 +206,19 @@ rt("export-bundle writes a bundle runc runs", async () => {
   assert.is(out, "exported second layer\n");
 });
 
-rt("a spec file argument is refused with a clear message", async () => {
-  const spec = join(work, "x.vmspec");
-  writeFileSync(spec, "FROM scratch\n");
+rt("a spec is built first (steps cached), then run with its MACHINE limits", async () => {
+  const spec = join(work, "app.vmspec");
+  writeFileSync(spec, 'FROM scratch\nCOPY rootfs/ /\nMACHINE cpus=1 memory=128M\nENV WHO=spec\nCMD ["sh", "-c", "echo built by $WHO"]\n');
   const r = await vmspec(["run", spec]);
-  assert.is(r.exitCode, 125);
-  assert.match(r.stderr, /spec file/);
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(r.stdout, "built by spec");
+  const again = await vmspec(["run", spec, "sh", "-c", "echo again"]);
+  assert.is(again.stdout, "again");
+  const broken = join(work, "broken.vmspec");
+  writeFileSync(broken, "FROM scratch\nRUN\n");
+  const b = await vmspec(["run", broken]);
+  assert.is(b.exitCode, 125);
+  assert.match(b.stderr, /broken\.vmspec/);
 });
 
 test.run();
