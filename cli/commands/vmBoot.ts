@@ -58,14 +58,10 @@ export function parseSize(s: string | undefined): number | undefined {
 
 function parseArgs(argv: readonly string[]): BootArgs | string {
   const a: BootArgs = { kernel: "debian:trixie", busybox: false, run: [], memory: 512 << 20, deterministic: false, stats: false };
-  const value = (i: number, flag: string): string | undefined => {
-    const v = argv[i];
-    return v === undefined ? undefined : v;
-  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const need = (flag: string): string => {
-      const v = value(++i, flag);
+      const v = argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
       return v;
     };
@@ -117,7 +113,6 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const args = parsed;
-  const { fetchBusybox, fetchFirmware, fetchKernel } = await import("../../runtime/vm/machine/bootArtifacts.js");
   const { buildInitramfs } = await import("../../runtime/vm/initramfs/initramfs.js");
   const { boot } = await import("../../runtime/vm/machine/boot.js");
   const { attachStdin } = await import("../../runtime/vm/machine/console.js");
@@ -129,11 +124,13 @@ export async function run(argv: readonly string[]): Promise<number> {
   let kernelPath: string;
   let firmware: Uint8Array;
   let initrd: Uint8Array;
+  // The archive client is loaded only when something is fetched from the archive.
+  const fetchers = () => import("../../runtime/vm/machine/bootArtifacts.js");
   try {
     const debian = /^debian:([a-z0-9-]+)$/.exec(args.kernel);
     const suite = debian?.[1] ?? "trixie";
     if (debian) {
-      const k = await fetchKernel(suite, source);
+      const k = await (await fetchers()).fetchKernel(suite, source);
       note(`kernel ${k.origin}`);
       kernel = k.bytes;
       kernelPath = k.path;
@@ -143,13 +140,13 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     if (args.firmware !== undefined) firmware = await readFile(args.firmware);
     else {
-      const f = await fetchFirmware(suite, source);
+      const f = await (await fetchers()).fetchFirmware(suite, source);
       note(`firmware ${f.origin}`);
       firmware = f.bytes;
     }
     if (args.initrd !== undefined) initrd = await readFile(args.initrd);
     else {
-      const b = await fetchBusybox(suite, source);
+      const b = await (await fetchers()).fetchBusybox(suite, source);
       note(`busybox ${b.origin}`);
       initrd = buildInitramfs({ busybox: b.bytes, commands: args.run.length > 0 ? args.run : undefined });
     }

@@ -64,8 +64,19 @@ export class GuestConsole {
 
   constructor(private readonly sinks: ConsoleSinks = {}) {}
 
+  private watches: Array<{ bytes: Buffer; matched: number; cb: () => void }> = [];
+
+  /**
+   * Calls `cb` once, synchronously, when the guest has printed `marker` (e.g. to time boot-to-
+   * marker; the callback runs inside the guest's UART write, so it sees the exact instruction count).
+   */
+  onMarker(marker: string, cb: () => void): void {
+    this.watches.push({ bytes: Buffer.from(marker), matched: 0, cb });
+  }
+
   /** Called by the UART for every transmitted byte. */
   readonly transmit = (byte: number): void => {
+    if (this.watches.length > 0) this.match(byte);
     this.current.push(byte);
     if (this.sinks.write) this.unflushed.push(byte);
     this.totalLength++;
@@ -100,6 +111,19 @@ export class GuestConsole {
   lastLine(): string {
     const lines = this.text().split(/\r?\n/).filter((l) => l.trim() !== "");
     return lines.length ? lines[lines.length - 1]! : "";
+  }
+
+  private match(byte: number): void {
+    for (const w of this.watches) {
+      // Restart-on-mismatch matching; exact for markers whose first byte does not recur in them.
+      if (w.bytes[w.matched] === byte) w.matched++;
+      else w.matched = w.bytes[0] === byte ? 1 : 0;
+      if (w.matched === w.bytes.length) {
+        w.matched = 0;
+        this.watches = this.watches.filter((x) => x !== w);
+        w.cb();
+      }
+    }
   }
 
   private seal(): void {

@@ -34,6 +34,14 @@ test("the console logs every byte and forwards it to the host on flush", () => {
   assert.is(c.log().length, 10_020, "log survives chunk boundaries");
 });
 
+test("onMarker fires once, exactly when the marker's last byte is printed", () => {
+  const c = new GuestConsole();
+  const seen: number[] = [];
+  c.onMarker("READY", () => seen.push(c.length));
+  for (const ch of Buffer.from("REA RREADY and READY again")) c.transmit(ch);
+  assert.equal(seen, [9], "after 'REA RREADY' minus the byte being written");
+});
+
 test("MMIO bus: routes by window, rejects unmapped and straddling accesses, refuses overlaps", () => {
   const sent: number[] = [];
   const uart = new Uart16550((b) => sent.push(b), () => {});
