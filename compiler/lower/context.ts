@@ -32,7 +32,7 @@ export class LowerContext {
   /** ONBUILD triggers of each lowered stage, run at the start of a stage built FROM it (M4). */
   readonly stageTriggers: import("../ast/types.js").Instruction[][] = [];
   /** Stage ARGs declared so far, checked for use once every stage is lowered. */
-  readonly declaredArgs: import("./scope.js").ArgBinding[] = [];
+  readonly declaredArgs = new Set<import("./scope.js").ArgBinding>();
   /** Every stage's name (lowercase) in source order, set before stages are lowered. */
   allStageNames: (string | null)[] = [];
 

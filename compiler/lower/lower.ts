@@ -322,7 +322,7 @@ function lowerInstruction(
       // Stage ARGs are checked for use once all stages are lowered.
       for (const p of n.pairs) {
         const b = st.scope.args.get(p.key.text);
-        if (b !== undefined && !ctx.declaredArgs.includes(b)) ctx.declaredArgs.push(b);
+        if (b !== undefined) ctx.declaredArgs.add(b);
       }
       return;
     case "onbuild":
