@@ -81,7 +81,7 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
       if (v === null) return;
       const r = parseSignalText(v);
       if (r.ok) cfg.stopSignal = r.value;
-      else ctx.report("badSignal", n.value.span, [v, r.message]);
+      else ctx.report("badSignal", n.value.span, [v, r.message], r.hint);
       return;
     }
     case "expose": {
@@ -90,7 +90,7 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
         const v = ctx.expand(w, scope);
         if (v === null) continue;
         const r = parseExposeText(v);
-        if (!r.ok) ctx.report("badPort", w.span, [v, r.message]);
+        if (!r.ok) ctx.report("badPort", w.span, [v, r.message], r.hint);
         else for (const p of r.value) ports.add(p);
       }
       cfg.exposedPorts = [...ports].sort(comparePorts);

@@ -89,7 +89,7 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
     if (v !== null) {
       const r = parseChownText(v);
       if (r.ok) op.chown = r.value;
-      else ctx.report("badChown", flagSpan(n, "chown"), [v, r.message]);
+      else ctx.report("badChown", flagSpan(n, "chown"), [v, r.message], r.hint);
     }
   }
   const chmod = flags.get("chmod");
@@ -98,7 +98,7 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
     if (v !== null) {
       const r = parseChmodText(v);
       if (r.ok) op.chmod = r.value;
-      else ctx.report("badChmod", flagSpan(n, "chmod"), [v, r.message]);
+      else ctx.report("badChmod", flagSpan(n, "chmod"), [v, r.message], r.hint);
     }
   }
   if (isAdd) {

@@ -227,7 +227,7 @@ function startStage(
     if (p.ok) {
       platform = p.value;
       platformFixed = true;
-    } else ctx.report("badPlatform", f.span, [text, p.message]);
+    } else ctx.report("badPlatform", f.span, [text, p.message], p.hint);
   }
   if (!platformFixed) {
     const arch = prescanArch(ctx, body, globalScope);
@@ -279,7 +279,7 @@ function startStage(
     source = sealOp<SourceOp>({ kind: "source", inputs: [], source: { kind: "scratch" } });
   } else {
     const ref = parseImageRefText(imageText);
-    if (!ref.ok && from.image !== null) ctx.report("badImageRef", from.image.span, [imageText, ref.message]);
+    if (!ref.ok && from.image !== null) ctx.report("badImageRef", from.image.span, [imageText, ref.message], ref.hint);
     const r = ref.ok ? ref.value : { raw: imageText, name: imageText };
     st.base = { kind: "image", ref: r };
     st.imageBased = true;

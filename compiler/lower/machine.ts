@@ -1,6 +1,7 @@
 // Lowering of vmspec's machine instructions: MACHINE, KERNEL, NETWORK, PUBLISH, and PACKAGES
 // (its own IR op). See docs/language.md "Beyond Dockerfile".
 import type { Instruction, ListNode, Span, StringNode } from "../ast/types.js";
+import { didYouMean } from "../diagnostics/didYouMean.js";
 import { sealOp } from "../ir/canonical.js";
 import type { PackageRequest, PackagesOp } from "../ir/types.js";
 import { expandWord } from "../words/expand.js";
@@ -230,10 +231,11 @@ export function lowerMachineInstruction(ctx: LowerContext, st: StageState, n: Li
   }
 }
 
-function didYouMeanKey(key: string): string | undefined {
-  const keys = ["cpus", "memory", "disk", "arch", "launch"];
-  for (const k of keys) if (k.startsWith(key) || key.startsWith(k)) return `Did you mean '${k}'?`;
-  return `Known settings: ${keys.join(", ")}.`;
+const MACHINE_KEYS = ["cpus", "memory", "disk", "arch", "launch"];
+
+function didYouMeanKey(key: string): string {
+  const near = didYouMean(key, MACHINE_KEYS) ?? MACHINE_KEYS.find((k) => k.startsWith(key) || key.startsWith(k));
+  return near !== undefined ? `Did you mean '${near}'?` : `Known settings: ${MACHINE_KEYS.join(", ")}.`;
 }
 
 /** End-of-stage machine checks: PUBLISH without networking, a VM without a kernel. */

@@ -64,7 +64,7 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
       });
       if (expandFailed) continue;
       if (!r.ok) {
-        ctx.report("badMount", f.span, [r.message]);
+        ctx.report("badMount", f.span, [r.message], r.hint);
         continue;
       }
       const m = r.value;

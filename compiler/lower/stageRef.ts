@@ -36,7 +36,7 @@ export function resolveStageRef(ctx: LowerContext, st: StageState, ref: string, 
   }
   const r = parseImageRefText(ref);
   if (!r.ok) {
-    ctx.report("badImageRef", span, [ref, r.message]);
+    ctx.report("badImageRef", span, [ref, r.message], r.hint);
     return null;
   }
   return { kind: "image", ref: r.value };
