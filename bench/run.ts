@@ -10,6 +10,9 @@ import { fileURLToPath } from "node:url";
 import { ociConfig } from "../runtime/container/oci.js";
 import { DEFAULT_CAPABILITIES } from "../runtime/container/defaults.js";
 import { hybridCgroups, which } from "../runtime/container/ociRuntime.js";
+import { Store } from "../runtime/image/store.js";
+import { createLayerFromDir } from "../runtime/image/layer.js";
+import { appendLayer, scratchImage, updateConfig, writeImage } from "../runtime/image/manifest.js";
 
 const N = Number(process.argv[2] ?? 20);
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -23,6 +26,21 @@ function rootfs(dir: string): string {
   symlinkSync("busybox", join(r, "bin/true"));
   symlinkSync("busybox", join(r, "bin/sh"));
   return r;
+}
+
+/** Stores the rootfs as a one-layer image `bench:latest` (Cmd true) in a store under `dir`. */
+async function storeImage(dir: string, rfs: string): Promise<string> {
+  const root = join(dir, "store");
+  const store = await Store.open(root);
+  try {
+    let img = scratchImage({ os: "linux", architecture: process.arch === "x64" ? "amd64" : process.arch });
+    img = appendLayer(img, await createLayerFromDir(store, rfs), { createdBy: "COPY busybox /" });
+    img = updateConfig(img, (c) => ({ ...c, Cmd: ["true"] }));
+    await store.tag("bench:latest", (await writeImage(store, img)).manifest);
+  } finally {
+    await store.close();
+  }
+  return root;
 }
 
 function time(label: string, argv: string[], env?: NodeJS.ProcessEnv): void {
@@ -54,11 +72,13 @@ try {
   writeFileSync(join(bundle, "config.json"), JSON.stringify(config));
   console.log(`container start-up, running \`true\`, ${N} runs each (after 1 warm-up)`);
   const once = join(repo, "dist", "bench", "runOnce.js");
-  time("node + vmspec builtin (overlay layers)", [process.execPath, once, "builtin", "layers", rfs, "true"]);
-  time("node + vmspec builtin (plain dir)", [process.execPath, once, "builtin", "dir", rfs, "true"]);
-  if (existsSync(join(repo, "dist", "cli", "commands", "run.js")) && existsSync(join(repo, "bin", "vmspec.js")))
-    time("vmspec run --rootfs DIR true", [process.execPath, join(repo, "bin", "vmspec.js"), "run", "--rootfs", rfs, "true"]);
-  time("node + vmspec → runc (overlay layers)", [process.execPath, once, "runc", "layers", rfs, "true"]);
+  const vmspec = join(repo, "bin", "vmspec.js");
+  const storeEnv = { ...process.env, VMSPEC_STORE: await storeImage(dir, rfs) };
+  time("node -e '' (Node start-up alone)", [process.execPath, "-e", ""]);
+  time("vmspec run IMAGE true (builtin)", [process.execPath, vmspec, "run", "bench", "true"], storeEnv);
+  time("vmspec run --rootfs DIR true (builtin)", [process.execPath, vmspec, "run", "--rootfs", rfs, "true"]);
+  time("library run(), fresh node (builtin, layers)", [process.execPath, once, "builtin", "layers", rfs, "true"]);
+  time("vmspec run --runtime runc IMAGE true", [process.execPath, vmspec, "run", "--runtime", "runc", "bench", "true"], storeEnv);
   if (which("runc")) time("runc run (bare, same bundle)", ["runc", "run", "--bundle", bundle, `bench-${process.pid}`]);
   if (which("crun")) {
     const crun = ["crun", "run", "--bundle", bundle, `bench-c-${process.pid}`];
