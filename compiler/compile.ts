@@ -28,7 +28,7 @@ export interface CompileResult {
   hasErrors: boolean;
 }
 
-const DEFAULT_PLATFORM: Platform = { os: "linux", architecture: "amd64" };
+const DEFAULT_PLATFORM: Platform = { architecture: "amd64", os: "linux" };
 
 /**
  * Compiles the spec at `path` with contents `text`. INCLUDEs are read through `reader`, relative to

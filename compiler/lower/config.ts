@@ -69,7 +69,7 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
       const v = ctx.expand(n.value, scope);
       if (v === null) return;
       cfg.workdir = resolveWorkdir(cfg.workdir, v);
-      const op = sealOp<MkdirOp>({ kind: "mkdir", inputs: [st.current], path: cfg.workdir, user: cfg.user });
+      const op = sealOp<MkdirOp>({ inputs: [st.current], kind: "mkdir", path: cfg.workdir, user: cfg.user });
       st.ops.push(op);
       st.current = op.id;
       ctx.mapOp(op, n.span);

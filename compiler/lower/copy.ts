@@ -54,14 +54,14 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
         if (r === null) continue;
         content = r;
       }
-      sources.push({ kind: "inline", file: { path: h.name, content, mode: 0o644 } });
+      sources.push({ file: { content, mode: 0o644, path: h.name }, kind: "inline" });
       continue;
     }
     const v = ctx.expand(w, st.scope);
     if (v === null) continue;
     if (isAdd && from.kind === "context" && isGitSource(v)) {
       const [url, ref] = v.split("#", 2) as [string, string | undefined];
-      sources.push(ref ? { kind: "git", url, ref } : { kind: "git", url });
+      sources.push(ref ? { kind: "git", ref, url } : { kind: "git", url });
     } else if (isAdd && from.kind === "context" && URL_RE.test(v)) {
       sources.push({ kind: "url", url: v });
     } else {
@@ -73,46 +73,52 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   let dest = resolveWorkdir(st.config.workdir, destRaw);
   if ((destRaw.endsWith("/") || destRaw.endsWith("/.")) && dest !== "/") dest += "/";
 
-  const op: Omit<FileCopyOp, "id"> = {
-    kind: n.kind,
-    inputs,
-    from,
-    sources,
-    dest,
-    link: flagOn(flags.get("link")),
-    parents: flagOn(flags.get("parents")),
-    exclude,
-  };
+  let chownValue: FileCopyOp["chown"];
   const chown = flags.get("chown");
   if (chown !== undefined) {
     const v = ctx.expand({ text: chown, span: flagSpan(n, "chown") }, st.scope);
     if (v !== null) {
       const r = parseChownText(v);
-      if (r.ok) op.chown = r.value;
+      if (r.ok) chownValue = r.value;
       else ctx.report("badChown", flagSpan(n, "chown"), [v, r.message], r.hint);
     }
   }
+  let chmodValue: FileCopyOp["chmod"];
   const chmod = flags.get("chmod");
   if (chmod !== undefined) {
     const v = ctx.expand({ text: chmod, span: flagSpan(n, "chmod") }, st.scope);
     if (v !== null) {
       const r = parseChmodText(v);
-      if (r.ok) op.chmod = r.value;
+      if (r.ok) chmodValue = r.value;
       else ctx.report("badChmod", flagSpan(n, "chmod"), [v, r.message], r.hint);
     }
   }
+  let checksum: Digest | undefined;
   if (isAdd) {
     const sum = flags.get("checksum");
     if (sum !== undefined) {
       const v = ctx.expand({ text: sum, span: flagSpan(n, "checksum") }, st.scope);
       if (v !== null) {
-        if (/^sha256:[0-9a-f]{64}$/.test(v)) op.checksum = v as Digest;
+        if (/^sha256:[0-9a-f]{64}$/.test(v)) checksum = v as Digest;
         else ctx.report("badChecksum", flagSpan(n, "checksum"), [v]);
       }
     }
-    if (flags.has("keep-git-dir")) op.keepGitDir = flagOn(flags.get("keep-git-dir"));
-    if (flags.has("unpack")) op.unpack = flagOn(flags.get("unpack"));
   }
+  // Keys inserted in sorted order: the op id hashes this object (compiler/ir/canonical.ts).
+  const op = {} as Omit<FileCopyOp, "id">;
+  if (checksum !== undefined) op.checksum = checksum;
+  if (chmodValue !== undefined) op.chmod = chmodValue;
+  if (chownValue !== undefined) op.chown = chownValue;
+  op.dest = dest;
+  op.exclude = exclude;
+  op.from = from;
+  op.inputs = inputs;
+  if (isAdd && flags.has("keep-git-dir")) op.keepGitDir = flagOn(flags.get("keep-git-dir"));
+  op.kind = n.kind;
+  op.link = flagOn(flags.get("link"));
+  op.parents = flagOn(flags.get("parents"));
+  op.sources = sources;
+  if (isAdd && flags.has("unpack")) op.unpack = flagOn(flags.get("unpack"));
   const sealed = sealOp<FileCopyOp>(op);
   st.ops.push(sealed);
   st.current = sealed.id;

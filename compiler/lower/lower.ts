@@ -108,7 +108,7 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   // The target stage's MACHINE arch decides the build platform when --platform is not given.
   if (options.platform === undefined) {
     const arch = prescanArch(ctx, stageNodes[target]!.body, globalScope);
-    if (arch !== null) ctx.targetPlatform = { os: "linux", architecture: arch };
+    if (arch !== null) ctx.targetPlatform = { architecture: arch, os: "linux" };
     for (const [k, v] of platformArgs(ctx.buildPlatform, ctx.targetPlatform)) {
       const b = globalScope.args.get(k);
       if (b !== undefined && b.automatic) b.value = v;
@@ -231,7 +231,7 @@ function startStage(
   }
   if (!platformFixed) {
     const arch = prescanArch(ctx, body, globalScope);
-    if (arch !== null) platform = { os: "linux", architecture: arch };
+    if (arch !== null) platform = { architecture: arch, os: "linux" };
   }
   const imageText = from.image === null ? "scratch" : ctx.expand(from.image, globalScope) ?? "scratch";
   const st: StageState = {
@@ -276,15 +276,15 @@ function startStage(
   }
   let source: SourceOp;
   if (lower === "scratch" || imageText === "") {
-    source = sealOp<SourceOp>({ kind: "source", inputs: [], source: { kind: "scratch" } });
+    source = sealOp<SourceOp>({ inputs: [], kind: "source", source: { kind: "scratch" } });
   } else {
     const ref = parseImageRefText(imageText);
     if (!ref.ok && from.image !== null) ctx.report("badImageRef", from.image.span, [imageText, ref.message], ref.hint);
-    const r = ref.ok ? ref.value : { raw: imageText, name: imageText };
+    const r = ref.ok ? ref.value : { name: imageText, raw: imageText };
     st.base = { kind: "image", ref: r };
     st.imageBased = true;
     st.scope.strict = false;
-    source = sealOp<SourceOp>({ kind: "source", inputs: [], source: { kind: "image", ref: r, platform: st.platform } });
+    source = sealOp<SourceOp>({ inputs: [], kind: "source", source: { kind: "image", platform: st.platform, ref: r } });
   }
   st.ops.push(source);
   st.current = source.id;

@@ -222,7 +222,7 @@ export function lowerMachineInstruction(ctx: LowerContext, st: StageState, n: Li
       }
       if (d === null || byName.size === 0) return;
       const packages = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const op = sealOp<PackagesOp>({ kind: "packages", inputs: [st.current], distro: d.distro, suite: d.suite, arch, packages });
+      const op = sealOp<PackagesOp>({ arch, distro: d.distro, inputs: [st.current], kind: "packages", packages, suite: d.suite });
       st.ops.push(op);
       st.current = op.id;
       ctx.mapOp(op, n.span);

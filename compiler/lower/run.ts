@@ -27,7 +27,7 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
       const h = n.heredocs[0]!;
       if (h.content.startsWith("#!")) {
         const path = `${HEREDOC_DIR}/${h.name}`;
-        files.push({ path, content: h.content, mode: 0o755 });
+        files.push({ content: h.content, mode: 0o755, path });
         args = [path];
       } else {
         args = [...st.config.shell, h.content];
@@ -67,11 +67,13 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
         ctx.report("badMount", f.span, [r.message], r.hint);
         continue;
       }
-      const m = r.value;
+      let m = r.value;
       if (r.from !== undefined) {
         const ref = resolveStageRef(ctx, st, r.from, f.span);
         if (ref !== null) {
-          m.from = ref;
+          // Rebuild with `from` in its sorted place (op ids hash this object).
+          const { env, gid, id, mode, ...rest } = m;
+          m = { ...(env !== undefined && { env }), from: ref, ...(gid !== undefined && { gid }), ...(id !== undefined && { id }), ...(mode !== undefined && { mode }), ...rest };
           if (ref.kind === "stage") inputs.push(ref.op);
         }
       }
@@ -95,17 +97,18 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
       else devices.push({ name: name!, required });
     }
   }
+  // Keys in sorted order: the op id hashes this object (compiler/ir/canonical.ts fast path).
   const op = sealOp<RunOp>({
-    kind: "run",
-    inputs,
+    argEnv: st.scope.argEnv(),
     args,
+    devices,
+    env: st.scope.env.toList(),
     files,
+    inputs,
+    kind: "run",
     mounts,
     network,
     security,
-    devices,
-    env: st.scope.env.toList(),
-    argEnv: st.scope.argEnv(),
     user: st.config.user,
     workdir: st.config.workdir,
   });

@@ -44,5 +44,5 @@ export function resolveStageRef(ctx: LowerContext, st: StageState, ref: string, 
 
 function stageFrom(ctx: LowerContext, st: StageState, idx: number): CopyFrom {
   st.dependsOn.add(idx);
-  return { kind: "stage", stage: idx, op: ctx.stages[idx]!.output };
+  return { kind: "stage", op: ctx.stages[idx]!.output, stage: idx };
 }

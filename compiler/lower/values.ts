@@ -42,20 +42,25 @@ export function parseMountText(text: string, expand?: (value: string, key: strin
   const r = expand === undefined ? parseMount(text) : parseMount(text, { expand });
   if (!r.ok) return err(r);
   const s = r.value;
-  const m: RunMount = { type: s.type, target: s.target ?? "", readonly: s.readOnly };
-  if (s.source !== undefined) m.source = s.source;
-  if (s.id !== undefined) m.id = s.id;
-  if (s.sharing !== undefined) m.sharing = s.sharing;
-  if (s.type === "secret" || s.type === "ssh") m.required = s.required;
-  if (s.size !== undefined) m.size = s.size;
-  if (s.mode !== undefined) m.mode = s.mode;
-  if (s.uid !== undefined) m.uid = s.uid;
-  if (s.gid !== undefined) m.gid = s.gid;
-  if (s.env !== undefined) m.env = s.env;
   // Defaults of BuildKit's dispatcher: secrets at /run/secrets/<id>, the ssh agent socket.
-  if (m.target === "" && s.type === "secret" && s.env === undefined) m.target = `/run/secrets/${s.id ?? s.source ?? ""}`;
-  if (m.target === "" && s.type === "ssh") m.target = "/run/buildkit/ssh_agent.0";
-  if (m.target === "" && s.type !== "secret") return { ok: false, message: "mount target must be set" };
+  let target = s.target ?? "";
+  if (target === "" && s.type === "secret" && s.env === undefined) target = `/run/secrets/${s.id ?? s.source ?? ""}`;
+  if (target === "" && s.type === "ssh") target = "/run/buildkit/ssh_agent.0";
+  if (target === "" && s.type !== "secret") return { ok: false, message: "mount target must be set" };
+  // Keys inserted in sorted order (op ids hash this object; see compiler/ir/canonical.ts).
+  const m = {} as RunMount;
+  if (s.env !== undefined) m.env = s.env;
+  if (s.gid !== undefined) m.gid = s.gid;
+  if (s.id !== undefined) m.id = s.id;
+  if (s.mode !== undefined) m.mode = s.mode;
+  m.readonly = s.readOnly;
+  if (s.type === "secret" || s.type === "ssh") m.required = s.required;
+  if (s.sharing !== undefined) m.sharing = s.sharing;
+  if (s.size !== undefined) m.size = s.size;
+  if (s.source !== undefined) m.source = s.source;
+  m.target = target;
+  m.type = s.type;
+  if (s.uid !== undefined) m.uid = s.uid;
   const out: Parsed<RunMount> & { from?: string } = { ok: true, value: m };
   if (s.from !== undefined) out.from = s.from;
   return out;
@@ -65,7 +70,7 @@ export function parseMountText(text: string, expand?: (value: string, key: strin
 export function parsePlatformText(text: string): Parsed<Platform> {
   const r = parsePlatform(text, { os: "linux" });
   if (!r.ok) return err(r);
-  const p: Platform = { os: r.value.os, architecture: r.value.architecture };
+  const p: Platform = { architecture: r.value.architecture, os: r.value.os };
   if (r.value.variant) p.variant = r.value.variant;
   return { ok: true, value: p };
 }
@@ -75,9 +80,10 @@ export function parseImageRefText(text: string): Parsed<ImageRef> {
   const r = parseImageRef(text);
   if (!r.ok) return err(r);
   const v = r.value;
-  const ref: ImageRef = { raw: text, name: v.domain === undefined ? v.path : `${v.domain}/${v.path}` };
+  // Keys inserted in sorted order: op ids hash these objects (compiler/ir/canonical.ts fast path).
+  const name = v.domain === undefined ? v.path : `${v.domain}/${v.path}`;
+  const ref: ImageRef = v.digest !== undefined ? { digest: v.digest, name, raw: text } : { name, raw: text };
   if (v.tag !== undefined) ref.tag = v.tag;
-  if (v.digest !== undefined) ref.digest = v.digest;
   return { ok: true, value: ref };
 }
 
@@ -93,8 +99,8 @@ export function parseChownText(text: string): Parsed<{ user?: Principal; group?:
   const r = parseChown(text);
   if (!r.ok) return err(r);
   const v: { user?: Principal; group?: Principal } = {};
-  if (r.value.user !== undefined) v.user = r.value.user;
   if (r.value.group !== undefined) v.group = r.value.group;
+  if (r.value.user !== undefined) v.user = r.value.user;
   return { ok: true, value: v };
 }
 
