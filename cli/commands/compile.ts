@@ -84,7 +84,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (format === "human") process.stderr.write(summary(r.diagnostics));
   }
   let out: string | null = null;
-  if (emit === "ast") out = JSON.stringify(r.asts, null, 2) + "\n";
+  if (emit === "ast") out = JSON.stringify(r.asts.map((a, i) => ({ path: r.files[i]!.path, ...a })), null, 2) + "\n";
   else if (r.ir !== null) out = JSON.stringify(r.ir, null, 2) + "\n";
   if (out !== null) {
     const o = one(p, "output");

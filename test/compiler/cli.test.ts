@@ -34,6 +34,7 @@ test("compile -o writes the file; --target and --build-arg apply", async () => {
 test("compile --emit ast prints instructions with keyword, flags and spans", async () => {
   const r = await run(["compile", good, "--emit", "ast"]);
   const ast = JSON.parse(r.stdout);
+  assert.is(ast[0].path, good);
   assert.is(ast[0].instructions[0].keyword, "FROM");
   assert.ok(ast[0].instructions[0].span.length > 0);
 });
