@@ -1,6 +1,6 @@
 // The built-in runtime: namespaces, overlay rootfs, pivot_root, caps and cgroups via our C helper.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createCgroup, hasLimits, removeCgroup, type ContainerCgroup } from "./cgroups.js";
@@ -49,9 +49,20 @@ export function prepareContainer(
   rootfs: PreparedRootfs,
   id: string,
   cgroupProcsFiles: readonly string[],
+  /** The caller's ids; non-zero uid → rootless mode (a user namespace). */
+  caller: { uid: number; gid: number } = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
 ): PreparedContainer {
   if (spec.args.length === 0) throw new ContainerError("CONTAINER_SPEC", "no command given", id);
   const identity = resolveUser(spec.user, readRootfsText(rootfs.readDirs, "/etc/passwd"), readRootfsText(rootfs.readDirs, "/etc/group"));
+  const rootless = caller.uid !== 0 ? caller : undefined;
+  if (rootless && (identity.uid !== 0 || identity.gid !== 0 || identity.groups.length > 0))
+    throw new ContainerError(
+      "CONTAINER_USER",
+      `rootless mode maps only your own uid to root in the container; running as ${identity.uid}:${identity.gid}` +
+        `${identity.groups.length > 0 ? ` with groups ${identity.groups.join(",")}` : ""} needs a uid range ` +
+        "(newuidmap/newgidmap and /etc/subuid), which vmspec does not use yet: run as root or with --user 0:0",
+      spec.user?.user,
+    );
   const hostname = spec.hostname ?? id;
   const pty = spec.stdio === "pty" || spec.stdio === "pty-pipe";
   const cwd = spec.cwd ?? "/";
@@ -71,7 +82,23 @@ export function prepareContainer(
     rlimits: spec.rlimits ?? [],
     cgroupProcsFiles,
     pty,
+    ...(rootless ? { rootless } : {}),
   };
+}
+
+/** Why unprivileged user namespaces cannot be used here, or undefined when they can. */
+export function userNamespacesUnavailable(): string | undefined {
+  const read = (p: string): string | undefined => {
+    try {
+      return readFileSync(p, "utf8").trim();
+    } catch {
+      return undefined;
+    }
+  };
+  if (read("/proc/sys/kernel/unprivileged_userns_clone") === "0")
+    return "unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone=0)";
+  if (read("/proc/sys/user/max_user_namespaces") === "0") return "user namespaces are disabled (sysctl user.max_user_namespaces=0)";
+  return undefined;
 }
 
 class BuiltinContainer implements ContainerProcess {
@@ -124,7 +151,10 @@ class BuiltinContainer implements ContainerProcess {
 export const builtinRuntime: Runtime = {
   name: "builtin",
   async unavailable() {
-    if (process.getuid?.() !== 0) return "the built-in runtime needs root (rootless mode is not implemented yet)";
+    if (process.getuid?.() !== 0) {
+      const why = userNamespacesUnavailable();
+      if (why !== undefined) return `not root, and rootless mode needs user namespaces: ${why}`;
+    }
     try {
       helperBinary();
     } catch (e) {
@@ -133,8 +163,17 @@ export const builtinRuntime: Runtime = {
     return undefined;
   },
   async start(spec: ContainerSpec, opts?: StartOptions): Promise<ContainerProcess> {
-    if (process.getuid?.() !== 0)
-      throw new ContainerError("CONTAINER_RUNTIME_UNAVAILABLE", "the built-in runtime needs root (rootless mode is not implemented yet)", "builtin");
+    const rootless = process.getuid?.() !== 0;
+    if (rootless) {
+      const why = userNamespacesUnavailable();
+      if (why !== undefined) throw new ContainerError("CONTAINER_RUNTIME_UNAVAILABLE", `not root, and rootless mode needs user namespaces: ${why}`, "builtin");
+      if (hasLimits(spec.limits))
+        throw new ContainerError(
+          "CONTAINER_CGROUP",
+          "memory/cpu/pids limits need root: rootless mode has no delegated cgroup (systemd --user delegation is not used yet)",
+          "builtin",
+        );
+    }
     const helper = helperBinary();
     const id = spec.id ?? newContainerId();
     const containerDir = join(opts?.stateDir ?? defaultStateDir(), id);

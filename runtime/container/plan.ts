@@ -36,6 +36,12 @@ export interface PreparedContainer {
   rlimits: readonly { name: string; soft: number; hard: number }[];
   cgroupProcsFiles: readonly string[];
   pty: boolean;
+  /**
+   * Rootless mode: the caller's host uid/gid, mapped to 0 in a new user namespace. Devices are then
+   * bind-mounted from the host (mknod is not allowed), /sys is bound from the host with
+   * `network: host`, and devpts gets no gid option (gid 5 is not mapped).
+   */
+  rootless?: { uid: number; gid: number };
 }
 
 /** Overlay's lowerdir lists the TOP layer first (Documentation/filesystems/overlayfs.rst). */
@@ -51,6 +57,7 @@ const DEV_FLAGS = MS.NOSUID | MS.NOEXEC | MS.NODEV;
 export function buildPlan(c: PreparedContainer, sys: Syscalls): void {
   sys.parentDeathSignal(9); // SIGKILL (signal(7)): no container outlives the vmspec process that started it
   if (c.pty) sys.pty();
+  if (c.rootless) sys.userNamespace(c.rootless.uid, c.rootless.gid);
   sys.unshare(cloneFlags(containerNamespaces(c.network)));
   sys.fork();
   for (const f of c.cgroupProcsFiles) sys.cgroupJoin(f);
@@ -60,22 +67,34 @@ export function buildPlan(c: PreparedContainer, sys: Syscalls): void {
   else sys.bind(r.target, r.target, 0);
   const binds = c.mounts.filter((m) => m.type === "bind");
   binds.forEach((m, i) => sys.openPath(i, m.source));
+  // Rootless: host device nodes and (with the host's network) /sys are bind-mounted from slots.
+  const devSlot = binds.length;
+  if (c.rootless) DEFAULT_DEVICES.forEach((d, i) => sys.openPath(devSlot + i, d.path));
+  const sysSlot = devSlot + DEFAULT_DEVICES.length;
+  const bindSys = c.rootless !== undefined && c.network === "host";
+  if (bindSys) sys.openPath(sysSlot, "/sys");
   sys.pivotRoot(r.target);
 
   sys.mkdirp("/proc", 0o555);
   sys.mount("proc", "/proc", "proc", DEV_FLAGS, "");
   sys.mkdirp("/dev", 0o755);
   sys.mount("tmpfs", "/dev", "tmpfs", MS.NOSUID | MS.STRICTATIME, "mode=755,size=65536k");
-  for (const d of DEFAULT_DEVICES) sys.mknod(d.path, d.mode, d.major, d.minor);
+  DEFAULT_DEVICES.forEach((d, i) => {
+    if (c.rootless) {
+      sys.touch(d.path);
+      sys.bind(`@${devSlot + i}`, d.path, 0);
+    } else sys.mknod(d.path, d.mode, d.major, d.minor);
+  });
   for (const [target, link] of DEV_SYMLINKS) sys.symlink(target, link);
   sys.mkdirp("/dev/pts", 0o755);
-  sys.mount("devpts", "/dev/pts", "devpts", MS.NOSUID | MS.NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5");
+  sys.mount("devpts", "/dev/pts", "devpts", MS.NOSUID | MS.NOEXEC, `newinstance,ptmxmode=0666,mode=0620${c.rootless ? "" : ",gid=5"}`);
   sys.mkdirp("/dev/shm", 0o1777);
   sys.mount("shm", "/dev/shm", "tmpfs", DEV_FLAGS, "mode=1777,size=65536k");
   sys.mkdirp("/dev/mqueue", 0o755);
   sys.mount("mqueue", "/dev/mqueue", "mqueue", DEV_FLAGS, "");
   sys.mkdirp("/sys", 0o555);
-  sys.mount("sysfs", "/sys", "sysfs", DEV_FLAGS | MS.RDONLY, "");
+  if (bindSys) sys.bind(`@${sysSlot}`, "/sys", MS.RDONLY);
+  else sys.mount("sysfs", "/sys", "sysfs", DEV_FLAGS | MS.RDONLY, "");
 
   let slot = 0;
   for (const m of c.mounts) {

@@ -14,6 +14,8 @@ export interface PlanOp {
 export interface Syscalls {
   /** The helper gets this signal when its caller dies (PR_SET_PDEATHSIG). */
   parentDeathSignal(signal: number): void;
+  /** Enters a new user namespace mapping only `uid`/`gid` (the caller's) to 0 (rootless mode). */
+  userNamespace(uid: number, gid: number): void;
   /** Allocate a pty inside the container (call once before `fork` to announce it, once after). */
   pty(): void;
   /** Write "0" to a cgroup's procs file: moves the calling process into it. */
@@ -66,6 +68,7 @@ export class RecordingSyscalls implements Syscalls {
     this.ops.push({ op, args: args.map(String) });
   }
   parentDeathSignal(signal: number): void { this.add("pdeathsig", signal); }
+  userNamespace(uid: number, gid: number): void { this.add("userns", uid, gid); }
   pty(): void { this.add("pty"); }
   cgroupJoin(procsFile: string): void { this.add("cgjoin", procsFile); }
   unshare(flags: number): void { this.add("unshare", `0x${flags.toString(16)}`); }

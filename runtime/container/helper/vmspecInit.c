@@ -431,6 +431,24 @@ int main(int argc, char **argv) {
       if (prctl(PR_SET_PDEATHSIG, (int)num(argv[i]), 0, 0, 0) < 0) die(125, "pdeathsig: %s", strerror(errno));
       if (getppid() != parent) die(125, "the calling process is gone");
       i += 1;
+    } else if (!strcmp(op, "userns")) {
+      /* Rootless: a user namespace in which only the caller's uid/gid are mapped, to 0. A process
+       * may write its own single-line maps (user_namespaces(7)); setgroups must be denied first. */
+      NEED(2);
+      if (unshare(CLONE_NEWUSER) < 0) die(125, "unshare(CLONE_NEWUSER): %s (are user namespaces enabled?)", strerror(errno));
+      char line[64];
+      int fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write(fd, "deny", 4) < 0) die(125, "setgroups deny: %s", strerror(errno));
+      close(fd);
+      int n = snprintf(line, sizeof line, "0 %s 1", argv[i]);
+      fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write(fd, line, n) < 0) die(125, "uid_map: %s", strerror(errno));
+      close(fd);
+      n = snprintf(line, sizeof line, "0 %s 1", argv[i + 1]);
+      fd = open("/proc/self/gid_map", O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write(fd, line, n) < 0) die(125, "gid_map: %s", strerror(errno));
+      close(fd);
+      i += 2;
     } else if (!strcmp(op, "pty")) {
       if (is_child) op_pty(); else want_pty = 1;
     } else if (!strcmp(op, "cgjoin")) {
@@ -535,7 +553,8 @@ int main(int argc, char **argv) {
       int ng = 0;
       gid_t groups[NGROUPS_MAX > 256 ? 256 : NGROUPS_MAX];
       for (; gl[ng] && ng < 256; ng++) groups[ng] = (gid_t)num(gl[ng]);
-      if (setgroups(ng, groups) < 0) die(125, "setgroups: %s", strerror(errno));
+      /* In a rootless user namespace setgroups is denied; with no groups requested that is fine. */
+      if (setgroups(ng, groups) < 0 && !(errno == EPERM && ng == 0)) die(125, "setgroups: %s", strerror(errno));
       if (setresgid(gid, gid, gid) < 0) die(125, "setgid %u: %s", gid, strerror(errno));
       if (setresuid(uid, uid, uid) < 0) die(125, "setuid %u: %s", uid, strerror(errno));
       if (caps_given) set_caps();
