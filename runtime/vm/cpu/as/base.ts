@@ -20,38 +20,36 @@ import * as B from "./bus";
 
 /** LUI. */
 // @ts-ignore: decorator
-@inline export function execLui(insn: u32): void {
+@inline export function execLui(insn: u32, pc: u64, len: u64): u64 {
   S.setX((insn >> 7) & 31, <u64><i64><i32>(insn & 0xfffff000));
-  S.pc += S.ilen;
+  return pc + len;
 }
 
 /** AUIPC. */
 // @ts-ignore: decorator
-@inline export function execAuipc(insn: u32): void {
-  S.setX((insn >> 7) & 31, S.pc + <u64><i64><i32>(insn & 0xfffff000));
-  S.pc += S.ilen;
+@inline export function execAuipc(insn: u32, pc: u64, len: u64): u64 {
+  S.setX((insn >> 7) & 31, pc + <u64><i64><i32>(insn & 0xfffff000));
+  return pc + len;
 }
 
 /** JAL (targets are always 2-byte aligned: C is enabled). */
 // @ts-ignore: decorator
-@inline export function execJal(insn: u32): void {
-  const p = S.pc;
-  S.setX((insn >> 7) & 31, p + S.ilen);
-  S.pc = p + immJ(insn);
+@inline export function execJal(insn: u32, pc: u64, len: u64): u64 {
+  S.setX((insn >> 7) & 31, pc + len);
+  return pc + immJ(insn);
 }
 
 /** JALR. */
 // @ts-ignore: decorator
-@inline export function execJalr(insn: u32): void {
-  const p = S.pc;
+@inline export function execJalr(insn: u32, pc: u64, len: u64): u64 {
   const t = (S.getX((insn >> 15) & 31) + immI(insn)) & ~<u64>1;
-  S.setX((insn >> 7) & 31, p + S.ilen);
-  S.pc = t;
+  S.setX((insn >> 7) & 31, pc + len);
+  return t;
 }
 
 /** BEQ/BNE/BLT/BGE/BLTU/BGEU. */
 // @ts-ignore: decorator
-@inline export function execBranch(insn: u32): void {
+@inline export function execBranch(insn: u32, pc: u64, len: u64): u64 {
   const a = S.getX((insn >> 15) & 31), b = S.getX((insn >> 20) & 31);
   let t: bool;
   switch ((insn >> 12) & 7) {
@@ -61,14 +59,14 @@ import * as B from "./bus";
     case 5: t = <i64>a >= <i64>b; break;
     case 6: t = a < b; break;
     case 7: t = a >= b; break;
-    default: illegal(insn); return;
+    default: illegal(insn); return S.pc;
   }
-  S.pc += t ? immB(insn) : S.ilen;
+  return t ? pc + immB(insn) : pc + len;
 }
 
 /** LB/LH/LW/LD/LBU/LHU/LWU. */
 // @ts-ignore: decorator
-@inline export function execLoad(insn: u32): void {
+@inline export function execLoad(insn: u32, pc: u64, len: u64): u64 {
   const va = S.getX((insn >> 15) & 31) + immI(insn);
   let v: u64;
   switch ((insn >> 12) & 7) {
@@ -79,16 +77,16 @@ import * as B from "./bus";
     case 4: v = <u64>M.vload8(va); break;
     case 5: v = <u64>M.vload16(va); break;
     case 6: v = <u64>M.vload32(va); break;
-    default: illegal(insn); return;
+    default: illegal(insn); return S.pc;
   }
-  if (S.trapped) return;
+  if (S.trapped) return S.pc;
   S.setX((insn >> 7) & 31, v);
-  S.pc += S.ilen;
+  return pc + len;
 }
 
 /** SB/SH/SW/SD. */
 // @ts-ignore: decorator
-@inline export function execStore(insn: u32): void {
+@inline export function execStore(insn: u32, pc: u64, len: u64): u64 {
   const va = S.getX((insn >> 15) & 31) + immS(insn);
   const v = S.getX((insn >> 20) & 31);
   switch ((insn >> 12) & 7) {
@@ -96,21 +94,21 @@ import * as B from "./bus";
     case 1: M.vstore16(va, <u16>v); break;
     case 2: M.vstore32(va, <u32>v); break;
     case 3: M.vstore64(va, v); break;
-    default: illegal(insn); return;
+    default: illegal(insn); return S.pc;
   }
-  if (S.trapped) return;
-  S.pc += S.ilen;
+  if (S.trapped) return S.pc;
+  return pc + len;
 }
 
 /** ADDI/SLTI/SLTIU/XORI/ORI/ANDI/SLLI/SRLI/SRAI. */
 // @ts-ignore: decorator
-@inline export function execOpImm(insn: u32): void {
+@inline export function execOpImm(insn: u32, pc: u64, len: u64): u64 {
   const a = S.getX((insn >> 15) & 31);
   const imm = immI(insn);
   let r: u64;
   switch ((insn >> 12) & 7) {
     case 0: r = a + imm; break;
-    case 1: if ((insn >> 26) != 0) { illegal(insn); return; } r = a << (imm & 63); break;
+    case 1: if ((insn >> 26) != 0) { illegal(insn); return S.pc; } r = a << (imm & 63); break;
     case 2: r = <i64>a < <i64>imm ? 1 : 0; break;
     case 3: r = a < imm ? 1 : 0; break;
     case 4: r = a ^ imm; break;
@@ -118,41 +116,41 @@ import * as B from "./bus";
       const f6 = insn >> 26;
       if (f6 == 0) r = a >> (imm & 63);
       else if (f6 == 0x10) r = <u64>(<i64>a >> <i64>(imm & 63));
-      else { illegal(insn); return; }
+      else { illegal(insn); return S.pc; }
       break;
     }
     case 6: r = a | imm; break;
     default: r = a & imm; break;
   }
   S.setX((insn >> 7) & 31, r);
-  S.pc += S.ilen;
+  return pc + len;
 }
 
 /** ADDIW/SLLIW/SRLIW/SRAIW. */
 // @ts-ignore: decorator
-@inline export function execOpImm32(insn: u32): void {
+@inline export function execOpImm32(insn: u32, pc: u64, len: u64): u64 {
   const a = <i32>S.getX((insn >> 15) & 31);
   const sh = (insn >> 20) & 31;
   let r: i32;
   switch ((insn >> 12) & 7) {
     case 0: r = a + (<i32>insn >> 20); break;
-    case 1: if ((insn >> 25) != 0) { illegal(insn); return; } r = a << sh; break;
+    case 1: if ((insn >> 25) != 0) { illegal(insn); return S.pc; } r = a << sh; break;
     case 5: {
       const f7 = insn >> 25;
       if (f7 == 0) r = <i32>(<u32>a >> sh);
       else if (f7 == 0x20) r = a >> sh;
-      else { illegal(insn); return; }
+      else { illegal(insn); return S.pc; }
       break;
     }
-    default: illegal(insn); return;
+    default: illegal(insn); return S.pc;
   }
   S.setX((insn >> 7) & 31, <u64><i64>r);
-  S.pc += S.ilen;
+  return pc + len;
 }
 
 /** ADD/SUB/SLL/SLT/SLTU/XOR/SRL/SRA/OR/AND and the M extension. */
 // @ts-ignore: decorator
-@inline export function execOp(insn: u32): void {
+@inline export function execOp(insn: u32, pc: u64, len: u64): u64 {
   const a = S.getX((insn >> 15) & 31), b = S.getX((insn >> 20) & 31);
   const rd = (insn >> 7) & 31;
   const f7 = insn >> 25;
@@ -172,19 +170,18 @@ import * as B from "./bus";
     const f3 = (insn >> 12) & 7;
     if (f3 == 0) r = a - b;
     else if (f3 == 5) r = <u64>(<i64>a >> <i64>(b & 63));
-    else { illegal(insn); return; }
+    else { illegal(insn); return S.pc; }
   } else if (f7 == 1) {
     execM(insn, rd, a, b);
-    S.pc += S.ilen;
-    return;
-  } else { illegal(insn); return; }
+    return pc + len;
+  } else { illegal(insn); return S.pc; }
   S.setX(rd, r);
-  S.pc += S.ilen;
+  return pc + len;
 }
 
 /** ADDW/SUBW/SLLW/SRLW/SRAW and the M extension's word forms. */
 // @ts-ignore: decorator
-@inline export function execOp32(insn: u32): void {
+@inline export function execOp32(insn: u32, pc: u64, len: u64): u64 {
   const a64 = S.getX((insn >> 15) & 31), b64 = S.getX((insn >> 20) & 31);
   const rd = (insn >> 7) & 31;
   const f7 = insn >> 25;
@@ -195,18 +192,17 @@ import * as B from "./bus";
     if (f3 == 0) r = a + b;
     else if (f3 == 1) r = a << (b & 31);
     else if (f3 == 5) r = <i32>(<u32>a >> (<u32>b & 31));
-    else { illegal(insn); return; }
+    else { illegal(insn); return S.pc; }
   } else if (f7 == 0x20) {
     if (f3 == 0) r = a - b;
     else if (f3 == 5) r = a >> (b & 31);
-    else { illegal(insn); return; }
+    else { illegal(insn); return S.pc; }
   } else if (f7 == 1) {
-    if (!execMW(insn, rd, a64, b64)) { illegal(insn); return; }
-    S.pc += S.ilen;
-    return;
-  } else { illegal(insn); return; }
+    if (!execMW(insn, rd, a64, b64)) { illegal(insn); return S.pc; }
+    return pc + len;
+  } else { illegal(insn); return S.pc; }
   S.setX(rd, <u64><i64>r);
-  S.pc += S.ilen;
+  return pc + len;
 }
 
 /** FENCE, FENCE.I (Zifencei: bumps the code epoch for a translation tier). */

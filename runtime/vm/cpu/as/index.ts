@@ -62,28 +62,32 @@ export function ramPtr(): usize {
   return S.ramHost;
 }
 
-/** Dispatches one (expanded) 32-bit instruction by major opcode. */
+/**
+ * Dispatches one (expanded) 32-bit instruction by major opcode and returns the next pc. The hot
+ * executors work on the pc in a local; the others (and every trap) go through S.pc, which the
+ * loop keeps equal to `pc` while an instruction executes.
+ */
 // @ts-ignore: decorator
-@inline function execute(insn: u32): void {
+@inline function execute(insn: u32, pc: u64, len: u64): u64 {
   switch (insn & 0x7f) {
-    case 0x03: execLoad(insn); break;
-    case 0x13: execOpImm(insn); break;
-    case 0x33: execOp(insn); break;
-    case 0x23: execStore(insn); break;
-    case 0x63: execBranch(insn); break;
-    case 0x3b: execOp32(insn); break;
-    case 0x1b: execOpImm32(insn); break;
-    case 0x37: execLui(insn); break;
-    case 0x17: execAuipc(insn); break;
-    case 0x6f: execJal(insn); break;
-    case 0x67: if (((insn >> 12) & 7) != 0) T.illegal(insn); else execJalr(insn); break;
-    case 0x0f: execMiscMem(insn); break;
-    case 0x73: Sys.execSystem(insn); break;
-    case 0x2f: if (!execA(insn)) T.illegal(insn); break;
-    case 0x07: execLoadFp(insn); break;
-    case 0x27: execStoreFp(insn); break;
-    case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: execFp(insn); break;
-    default: T.illegal(insn); break;
+    case 0x03: return execLoad(insn, pc, len);
+    case 0x13: return execOpImm(insn, pc, len);
+    case 0x33: return execOp(insn, pc, len);
+    case 0x23: return execStore(insn, pc, len);
+    case 0x63: return execBranch(insn, pc, len);
+    case 0x3b: return execOp32(insn, pc, len);
+    case 0x1b: return execOpImm32(insn, pc, len);
+    case 0x37: return execLui(insn, pc, len);
+    case 0x17: return execAuipc(insn, pc, len);
+    case 0x6f: return execJal(insn, pc, len);
+    case 0x67: if (((insn >> 12) & 7) != 0) { T.illegal(insn); return S.pc; } return execJalr(insn, pc, len);
+    case 0x0f: execMiscMem(insn); return S.pc;
+    case 0x73: Sys.execSystem(insn); return S.pc;
+    case 0x2f: if (!execA(insn)) T.illegal(insn); return S.pc;
+    case 0x07: execLoadFp(insn); return S.pc;
+    case 0x27: execStoreFp(insn); return S.pc;
+    case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: execFp(insn); return S.pc;
+    default: T.illegal(insn); return S.pc;
   }
 }
 
@@ -101,39 +105,42 @@ export function run(budget: i32): i32 {
   S.attn = true;
   let n = budget;
   const ct = ctable;
+  let pc = S.pc;
   while (n > 0) {
     if (S.attn) {
       S.attn = false;
       S.trapped = false;
+      S.pc = pc;
       if (S.stopReason >= 0) break;
       if (S.irqCheck) {
         S.irqCheck = false;
         T.checkInterrupts();
+        pc = S.pc;
       }
     }
+    S.pc = pc;
     // Fetch through the fetch TLB (a 4-byte read is safe unless the halfword sits at the page end).
-    const p = S.pc;
-    const vpn = p >> 12;
+    const vpn = pc >> 12;
     const e = M.TLB_FETCH + ((<usize>vpn & (M.TLB_N - 1)) << 4);
     let insn: u32;
-    if (load<u64>(e) == vpn && (<u32>p & 0xfff) != 0xffe) {
-      insn = load<u32>(load<u32>(e, 8) + <u32>p);
+    if (load<u64>(e) == vpn && (<u32>pc & 0xfff) != 0xffe) {
+      insn = load<u32>(load<u32>(e, 8) + <u32>pc);
     } else {
-      insn = M.fetchSlow(p);
-      if (S.trapped) { S.instret++; n--; continue; } // the fault already un-counted the instruction
+      insn = M.fetchSlow(pc);
+      if (S.trapped) { S.instret++; n--; pc = S.pc; continue; } // the fault already un-counted the instruction
     }
+    let len: u64 = 4;
     if ((insn & 3) != 3) {
-      S.ilen = 2;
-      const x = load<u32>(ct + (<usize>(insn & 0xffff) << 2));
-      insn = x;
-    } else {
-      S.ilen = 4;
+      len = 2;
+      insn = load<u32>(ct + (<usize>(insn & 0xffff) << 2));
     }
+    S.ilen = len;
     S.instret++;
     n--;
-    execute(insn);
+    pc = execute(insn, pc, len);
     store<u64>(S.XREGS, 0);
   }
+  S.pc = pc;
   lastSteps = budget - n;
   return S.stopReason >= 0 ? S.stopReason : S.STOP_BUDGET;
 }
