@@ -8,6 +8,7 @@ import { LowerContext, type CompileOptions } from "./lower/context.js";
 import { lowerProgram } from "./lower/lower.js";
 import { loadProgram, noFiles, type SourceFile, type SourceReader } from "./program.js";
 import { parsePlatformText } from "./lower/values.js";
+import { sha256 } from "./ir/canonical.js";
 
 export type { CompileOptions } from "./lower/context.js";
 export type { SourceReader } from "./program.js";
@@ -32,10 +33,21 @@ const DEFAULT_PLATFORM: Platform = { architecture: "amd64", os: "linux" };
 
 /**
  * Compiles the spec at `path` with contents `text`. INCLUDEs are read through `reader`, relative to
- * the including file. Never throws: an internal failure becomes a diagnostic-free exception only in
- * the sense of a bug, which the fuzz tests guard against.
+ * the including file. Never throws: user errors are diagnostics, and an unexpected exception (a
+ * compiler bug, or a reader that throws) becomes diagnostic VS9001.
  */
 export function compile(path: string, text: string, options: CompileOptions = {}, reader: SourceReader = noFiles): CompileResult {
+  try {
+    return compileUnguarded(path, text, options, reader);
+  } catch (e) {
+    // Last line of defence for the "never throws" contract: report instead of crashing the caller.
+    const diags = new DiagnosticBag();
+    diags.report("internalError", path, 0, 0, [e instanceof Error ? e.message : String(e)]);
+    return { ir: null, partialIr: null, asts: [], files: [{ path, text, digest: sha256(text) }], diagnostics: diags.items, hasErrors: true };
+  }
+}
+
+function compileUnguarded(path: string, text: string, options: CompileOptions, reader: SourceReader): CompileResult {
   const diags = new DiagnosticBag();
   const program = loadProgram(path, text, reader, diags);
   const rootSpan = { file: 0, offset: 0, length: 0 };

@@ -1,7 +1,7 @@
 // The diagnostic catalogue: every message the compiler can report, with its stable code.
 // Codes are never reused or renumbered; retire a message by leaving its entry with `retired: true`.
 // Ranges: 1xxx lexical/syntax, 2xxx instruction arguments and flags, 3xxx stages and scoping,
-// 4xxx machine/kernel/network/packages, 5xxx INCLUDE. `{0}`, `{1}` are message arguments.
+// 4xxx machine/kernel/network/packages, 5xxx INCLUDE, 9xxx internal errors. `{0}`, `{1}` are message arguments.
 
 /** Severity of a diagnostic. Errors make `compile` fail; warnings never do. */
 export type Severity = "error" | "warning";
@@ -101,6 +101,9 @@ export const messages = {
   includeDepth: { code: 5003, severity: "error", text: "INCLUDE nesting deeper than {0} levels." },
   includeArgs: { code: 5004, severity: "error", text: "INCLUDE takes exactly one path." },
   includeInOnbuild: { code: 5005, severity: "error", text: "INCLUDE cannot be used inside ONBUILD." },
+
+  // 9xxx — the compiler itself
+  internalError: { code: 9001, severity: "error", text: "Internal compiler error: {0}", hint: "This is a bug in vmspec (or in a SourceReader that threw); please report it with the spec." },
 } as const satisfies Record<string, MessageDef & { retired?: boolean }>;
 
 /** A catalogue key. */

@@ -83,6 +83,16 @@ test("mutated golden inputs never throw", () => {
   );
 });
 
+test("a reader that throws becomes VS9001, not an exception", () => {
+  const r = compile("f.vmspec", "FROM scratch\nINCLUDE x.inc\n", {}, {
+    read: () => {
+      throw new Error("disk on fire");
+    },
+  });
+  assert.equal(r.diagnostics.map((d) => [d.code, d.message]), [["VS9001", "Internal compiler error: disk on fire"]]);
+  assert.is(r.ir, null);
+});
+
 test("compiling is deterministic (byte-identical IR for the same input)", () => {
   for (const s of seeds.slice(0, 40)) {
     const a = JSON.stringify(compile("f.vmspec", s, {}, reader));
