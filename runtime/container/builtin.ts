@@ -19,7 +19,7 @@ import { buildPlan, type PreparedContainer, type PreparedMount } from "./plan.js
 import { capabilityMask, containerEnv, effectiveCapabilities, newContainerId } from "./process.js";
 import { prepareRootfs, type PreparedRootfs } from "./rootfs.js";
 import { readRootfsText } from "./rootfsFiles.js";
-import { defaultStateDir } from "./stateDir.js";
+import { defaultStateDir, markOwner, sweepStale } from "./stateDir.js";
 import { encodePlan, RecordingSyscalls } from "./syscalls.js";
 import { resolveUser } from "./user.js";
 import { signalName, parseStatus } from "./status.js";
@@ -176,7 +176,9 @@ export const builtinRuntime: Runtime = {
     }
     const helper = helperBinary();
     const id = spec.id ?? newContainerId();
-    const containerDir = join(opts?.stateDir ?? defaultStateDir(), id);
+    const stateDir = opts?.stateDir ?? defaultStateDir();
+    sweepStale(stateDir);
+    const containerDir = join(stateDir, id);
     mkdirSync(containerDir, { recursive: true });
     let cg: ContainerCgroup | undefined;
     let rootfs: PreparedRootfs | undefined;
@@ -202,6 +204,7 @@ export const builtinRuntime: Runtime = {
         // Own process group: a terminal's ^C reaches only the caller, which forwards it once.
         detached: true,
       });
+      markOwner(containerDir, child.pid);
       return new BuiltinContainer(id, child, cleanup);
     } catch (e) {
       await cleanup();

@@ -24,7 +24,7 @@ import { overlayOptions } from "./plan.js";
 import { containerEnv, effectiveCapabilities, newContainerId } from "./process.js";
 import { prepareRootfs } from "./rootfs.js";
 import { readRootfsText } from "./rootfsFiles.js";
-import { defaultStateDir } from "./stateDir.js";
+import { defaultStateDir, markOwner, sweepStale } from "./stateDir.js";
 import { resolveUser } from "./user.js";
 import { constants } from "node:os";
 
@@ -164,7 +164,9 @@ export function ociRuntime(name: "runc" | "crun"): Runtime {
       const why = await unavailable();
       if (why !== undefined) throw new ContainerError("CONTAINER_RUNTIME_UNAVAILABLE", why, name);
       const id = spec.id ?? newContainerId();
-      const containerDir = join(opts?.stateDir ?? defaultStateDir(), id);
+      const stateDir = opts?.stateDir ?? defaultStateDir();
+      sweepStale(stateDir);
+      const containerDir = join(stateDir, id);
       mkdirSync(containerDir, { recursive: true });
       const rootfs = prepareRootfs(spec.rootfs, containerDir);
       const cleanup = () => {
@@ -193,6 +195,7 @@ export function ociRuntime(name: "runc" | "crun"): Runtime {
         const needTty = stdio === "pty-pipe" || (stdio === "pty" && !process.stdin.isTTY);
         const argv = needTty ? ["script", "-qec", [cmd!, ...args].map(shellQuote).join(" "), "/dev/null"] : [cmd!, ...args];
         const child = spawn(argv[0]!, argv.slice(1), { stdio: [spec.noStdin ? "ignore" : io, io, io], detached: true });
+        markOwner(containerDir, child.pid);
         return new OciContainer(id, child, logFile, cleanup);
       } catch (e) {
         cleanup();

@@ -1,5 +1,7 @@
 // The built-in runtime's start-up plan, user resolution and rootfs file reading, without root.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { markOwner, sweepStale } from "../../runtime/container/stateDir.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -123,6 +125,20 @@ test("status lines map to docker exit codes", () => {
   assert.equal(parseStatus("signal 9\n", 137, null), { exitCode: 137, signal: "SIGKILL" });
   assert.equal(parseStatus("error 127 exec x: not found\n", 127, null), { exitCode: 127, error: "exec x: not found" });
   assert.is(parseStatus("", null, "SIGKILL").exitCode, 137);
+});
+
+test("sweepStale removes only container dirs whose owner process is gone", () => {
+  const state = mkdtempSync(join(tmpdir(), "vmspec-state-"));
+  const dead = spawnSync("true").pid!;
+  for (const [name, pid] of [["gone", dead], ["mine", process.pid]] as const) {
+    mkdirSync(join(state, name));
+    markOwner(join(state, name), pid);
+  }
+  mkdirSync(join(state, "settingup"));
+  mkdirSync(join(state, "containers"));
+  sweepStale(state);
+  assert.equal(readdirSync(state).sort(), ["containers", "mine", "settingup"]);
+  rmSync(state, { recursive: true });
 });
 
 test.run();
