@@ -59,6 +59,8 @@ Options:
                                 type=docker,dest=FILE[,name=REF]  a 'docker load' archive
   --no-cache                  do not use cached steps
   --network MODE              default network of RUN steps: default|none|host
+  --secret id=ID,src=FILE     a secret for RUN --mount=type=secret (or id=ID,env=VAR to take it
+                              from an environment variable); never stored in the image
   --progress MODE             auto|plain|json|quiet (default auto = plain)
 ${STORE_HELP}
 
@@ -107,6 +109,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     { name: "output", short: "o", value: true, repeat: true },
     { name: "no-cache", value: false },
     { name: "network", value: true },
+    { name: "secret", value: true, repeat: true },
     { name: "progress", value: true },
     { name: "store", value: true },
   ]);
@@ -130,6 +133,15 @@ export async function run(argv: readonly string[]): Promise<number> {
     const eq = c.indexOf("=");
     if (eq <= 0) errors.push(`--build-context needs NAME=VALUE, not '${c}'`);
     else contexts[c.slice(0, eq)] = c.slice(eq + 1);
+  }
+  const secrets: Record<string, { file?: string; value?: string }> = {};
+  for (const sp of p.values.get("secret") ?? []) {
+    const kv = Object.fromEntries(sp.split(",").map((x) => [x.slice(0, x.indexOf("=")), x.slice(x.indexOf("=") + 1)]));
+    const src = kv.src ?? kv.source;
+    if (!kv.id || (!src && !kv.env)) errors.push(`--secret needs id=ID and src=FILE or env=VAR, not '${sp}'`);
+    else if (src) secrets[kv.id] = { file: src };
+    else if (process.env[kv.env!] === undefined) errors.push(`--secret ${kv.id}: environment variable ${kv.env} is not set`);
+    else secrets[kv.id] = { value: process.env[kv.env!]! };
   }
   const progress = one(p, "progress") ?? "auto";
   if (!["auto", "plain", "json", "quiet"].includes(progress)) errors.push(`--progress must be auto, plain, json or quiet`);
@@ -216,7 +228,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       noCache: p.flags.has("no-cache") || p.values.has("no-cache"),
       progress: onProgress,
       sources: texts,
-      executors: defaultExecutors({ network: network as "default" | "none" | "host", lockPath: `${specPath}.lock` }),
+      executors: defaultExecutors({ network: network as "default" | "none" | "host", lockPath: `${specPath}.lock`, secrets }),
     });
     if (tags.length === 0) await store.tag(null, res.manifest);
     for (const t of tags) await store.tag(t, res.manifest);

@@ -2,7 +2,7 @@
 import * as fs from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { FileCopyOp, Ir, MkdirOp, Op, OpId, Platform, Stage } from "../../compiler/ir/types.js";
+import type { CopyFrom, FileCopyOp, Ir, MkdirOp, Op, OpId, Platform, Stage } from "../../compiler/ir/types.js";
 import type { Digest } from "../image/digest.js";
 import { applyLayer } from "../image/extract.js";
 import { createLayer, type Layer } from "../image/layer.js";
@@ -49,6 +49,8 @@ export interface ExecContext {
   mtime: number;
   noCache: boolean;
   cache: BuildCache;
+  /** The directory content comes from for a COPY/mount `from` (context, stage, image, named context). */
+  sourceRoot(from: CopyFrom, opId: string): Promise<SourceRoot>;
 }
 
 /** Options of `build`. */
@@ -203,8 +205,7 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
     history: [...parent.history, { created: isoTime(mtime), created_by: createdBy(op), ...(layer ? {} : { empty_layer: true }) }],
   });
 
-  const sourceRoot = async (op: FileCopyOp, platform: Platform): Promise<SourceRoot> => {
-    const from = op.from;
+  const sourceRoot = async (from: CopyFrom, platform: Platform, opId: string): Promise<SourceRoot> => {
     switch (from.kind) {
       case "context":
         return { dir: opts.contextDir, ignore, label: "build context" };
@@ -214,9 +215,9 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
         return { dir: await rootfs(fromImage(await resolveImageRef(store, from.ref, platform, contexts), platform)), ignore: null, label: `image ${from.ref.raw}` };
       case "namedContext": {
         const c = contexts.get(from.name);
-        if (!c) throw new BuildError("BUILD_BASE_NOT_FOUND", `no build context named '${from.name}' (pass --build-context ${from.name}=DIR)`, { op: op.id });
+        if (!c) throw new BuildError("BUILD_BASE_NOT_FOUND", `no build context named '${from.name}' (pass --build-context ${from.name}=DIR)`, { op: opId });
         if (c.kind === "dir") {
-          if (!(await isDir(c.path))) throw new BuildError("BUILD_BASE_NOT_FOUND", `build context '${from.name}': ${c.path} is not a directory`, { op: op.id, path: c.path });
+          if (!(await isDir(c.path))) throw new BuildError("BUILD_BASE_NOT_FOUND", `build context '${from.name}': ${c.path} is not a directory`, { op: opId, path: c.path });
           return { dir: c.path, ignore: await loadIgnore(c.path), label: `build context '${from.name}'` };
         }
         return { dir: await rootfs(fromImage(await loadContextImage(store, c, platform), platform)), ignore: null, label: `build context '${from.name}'` };
@@ -243,7 +244,7 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
       case "copy":
       case "add": {
         const parent = await exec(op.inputs[0]!);
-        const root = await sourceRoot(op, platform);
+        const root = await sourceRoot(op.from, platform, op.id);
         const fsv = op.link ? undefined : await imageFs(parent);
         const plan = await planCopy({ op, root, fs: fsv, mtime, tmp });
         try {
@@ -268,7 +269,7 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
         const ex = opts.executors?.[op.kind];
         const parent = await exec(op.inputs[0]!);
         if (!ex) throw new BuildError("BUILD_UNSUPPORTED", `${opLabel(op).split(" ")[0]} steps are not supported by this build (no executor for '${op.kind}')`, { op: op.id });
-        const ctx: ExecContext = { store, parent, stage, rootfs, imageFs, tmp, mtime, noCache: opts.noCache ?? false, cache };
+        const ctx: ExecContext = { store, parent, stage, rootfs, imageFs, tmp, mtime, noCache: opts.noCache ?? false, cache, sourceRoot: (from, opId) => sourceRoot(from, stage.platform, opId) };
         const r = await ex(op, ctx);
         if (!r) throw new BuildError("BUILD_UNSUPPORTED", `no result for ${op.kind} op`, { op: op.id });
         const cached = r.cacheInputs.includes("cached");

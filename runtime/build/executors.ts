@@ -3,7 +3,8 @@ import * as fs from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Op, PackagesOp, RunOp } from "../../compiler/ir/types.js";
+import type { Op, PackagesOp, RunMount, RunOp } from "../../compiler/ir/types.js";
+import { cleanSource, resolveInRoot } from "./context.js";
 import { createLayer, type Layer } from "../image/layer.js";
 import { diffTrees, walkOverlayUpper, walkTree } from "../image/layerEntries.js";
 import { applyLayer } from "../image/extract.js";
@@ -22,6 +23,32 @@ export interface ExecutorOptions {
   tailLines?: number;
   /** A lockfile path for PACKAGES ops (used when it exists). */
   lockPath?: string;
+  /** Build secrets by id (`--secret id=ID,src=FILE` or `id=ID,env=VAR`): a file path or a value. */
+  secrets?: Record<string, { file?: string; value?: string }>;
+}
+
+/** A content digest of a directory tree or file (paths, modes, link targets, file bytes), for cache keys. */
+async function treeDigest(path: string): Promise<string> {
+  const { createHash } = await import("node:crypto");
+  const h = createHash("sha256");
+  const st = await fs.stat(path);
+  if (!st.isDirectory()) {
+    h.update(await fs.readFile(path));
+    return h.digest("hex");
+  }
+  for await (const e of walkTree(path, { xattrs: false })) {
+    h.update(`${e.type} ${e.path} ${e.mode.toString(8)} ${e.linkname ?? ""}\n`);
+    if (e.type === "file" && e.source) h.update(await fs.readFile(e.source));
+  }
+  return h.digest("hex");
+}
+
+/** Resolves a bind mount's source to a host path inside its root (never escaping it). */
+async function bindSource(m: RunMount, ctx: ExecContext, opId: string): Promise<string> {
+  const root = await ctx.sourceRoot(m.from ?? { kind: "context" }, opId);
+  const rel = await resolveInRoot(root.dir, cleanSource(m.source ?? "/"), m.source ?? "/");
+  if (rel === undefined) throw new BuildError("BUILD_SOURCE_NOT_FOUND", `RUN --mount=type=bind: '${m.source ?? "/"}' not found in the ${root.label}`, { op: opId });
+  return join(root.dir, rel);
 }
 
 /** OCI architecture of this host (Node's `process.arch` → GOARCH names). */
@@ -48,7 +75,8 @@ const STUB_CANDIDATES = ["/dev/pipes", "/dev/shm", "/dev/pts", "/dev/mqueue", "/
  * `/etc` goes only if nothing but stubs was in it.
  */
 async function removeStubs(dir: string, existed: (p: string) => boolean, extra: readonly string[]): Promise<void> {
-  const candidates = [...new Set([...extra, ...STUB_CANDIDATES])].sort((a, b) => b.split("/").length - a.split("/").length);
+  const parents = extra.flatMap((t) => t.split("/").slice(1, -1).map((_, i, a) => "/" + a.slice(0, i + 1).join("/")));
+  const candidates = [...new Set([...extra, ...parents, ...STUB_CANDIDATES])].sort((a, b) => b.split("/").length - a.split("/").length);
   for (const c of candidates) {
     if (existed(c)) continue;
     const p = join(dir, c);
@@ -87,12 +115,14 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
     throw new BuildError("BUILD_UNSUPPORTED", `RUN in a linux/${arch} stage cannot execute on this ${hostArch()} host yet (the built-in emulator will run foreign-architecture steps later)`, { op: op.id });
   }
   for (const m of op.mounts) {
-    if ((m.type === "secret" || m.type === "ssh") && m.required) throw new BuildError("BUILD_UNSUPPORTED", `RUN --mount=type=${m.type} is not supported yet`, { op: op.id });
+    if (m.type === "ssh" && m.required) throw new BuildError("BUILD_UNSUPPORTED", `RUN --mount=type=ssh is not supported yet`, { op: op.id });
+    if (m.type === "secret" && m.required && !o.secrets?.[m.id ?? ""]) throw new BuildError("BUILD_SOURCE_NOT_FOUND", `RUN needs secret '${m.id}' (pass --secret id=${m.id},src=FILE)`, { op: op.id });
   }
   const container = await import("../container/index.js");
   const work = join(ctx.tmp, `run-${randomBytes(6).toString("hex")}`);
   await fs.mkdir(work, { recursive: true });
   const mounts: import("../container/index.js").MountSpec[] = [];
+  const secretEnv: string[] = [];
   if (op.files.length > 0) {
     const pipes = join(work, "pipes");
     await fs.mkdir(pipes);
@@ -109,12 +139,30 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
       await fs.mkdir(dir, { recursive: true });
       mounts.push({ type: "bind", source: dir, target: m.target, readOnly: m.readonly });
     } else if (m.type === "bind") {
-      if (m.from && m.from.kind !== "context") throw new BuildError("BUILD_UNSUPPORTED", `RUN --mount=type=bind,from=… is not supported yet`, { op: op.id });
-      throw new BuildError("BUILD_UNSUPPORTED", `RUN --mount=type=bind from the build context is not supported yet`, { op: op.id });
+      let source = await bindSource(m, ctx, op.id);
+      if (!m.readonly) {
+        // rw bind mounts see writes, but they are discarded (BuildKit): mount a private copy.
+        const copy = join(work, `bind-${mounts.length}`);
+        await fs.cp(source, copy, { recursive: true, verbatimSymlinks: true });
+        source = copy;
+      }
+      mounts.push({ type: "bind", source, target: m.target, readOnly: m.readonly });
+    } else if (m.type === "secret") {
+      const s = o.secrets?.[m.id ?? ""];
+      if (!s) continue;
+      const value = s.value !== undefined ? Buffer.from(s.value) : await fs.readFile(s.file!);
+      if (m.env) secretEnv.push(`${m.env}=${value.toString("utf8")}`);
+      if (m.target) {
+        // Secrets live in the step's private work dir and are bind-mounted: never in a layer.
+        const f = join(work, `secret-${mounts.length}`);
+        await fs.writeFile(f, value, { mode: m.mode ?? 0o400 });
+        if (m.uid !== undefined || m.gid !== undefined) await fs.chown(f, m.uid ?? 0, m.gid ?? 0);
+        mounts.push({ type: "bind", source: f, target: m.target, readOnly: true });
+      }
     }
   }
   const network = op.network === "default" ? (o.network === "none" ? "none" : "host") : op.network;
-  const env = [...op.env, ...op.argEnv.filter((a) => !op.env.some((e) => e.split("=")[0] === a.split("=")[0]))];
+  const env = [...op.env, ...op.argEnv.filter((a) => !op.env.some((e) => e.split("=")[0] === a.split("=")[0])), ...secretEnv];
   const useOverlay = overlayAvailable();
   let rootfs: import("../container/index.js").RootfsSpec;
   let before: string | undefined;
@@ -159,7 +207,7 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
     throw new BuildError("BUILD_RUN_FAILED", `RUN ${JSON.stringify(op.args)} failed with exit code ${res.exitCode}${res.error ? ` (${res.error})` : ""}${tail ? `; last output:\n${tail}` : ""}`, { op: op.id });
   }
   try {
-    await removeStubs(useOverlay ? upper! : (rootfs as { path: string }).path, existed, mounts.map((m) => m.target));
+    await removeStubs(useOverlay ? upper! : (rootfs as { path: string }).path, existed, mounts.map((m) => m.target).filter((t) => t !== ""));
     const entries = useOverlay ? walkOverlayUpper(upper!, { mtime: ctx.mtime }) : diffTrees(before!, (rootfs as { path: string }).path, { mtime: ctx.mtime });
     return await createLayer(ctx.store, entries);
   } finally {
@@ -195,14 +243,16 @@ async function packagesStep(op: PackagesOp, ctx: ExecContext, o: ExecutorOptions
  * The RUN and PACKAGES executors. RUN: host-architecture stages only; the parent layers become
  * overlayfs lower dirs (unpacked once per layer into `STORE/.vmspec/unpacked/`), the step's upper
  * dir becomes the layer (whiteouts included); without overlayfs (or root), the parent is copied
- * and diffed. Secret/ssh mounts and bind mounts are not supported yet. PACKAGES: the op's packages
+ * and diffed. Mounts: cache (a store dir per id), tmpfs, bind (from the context or a stage,
+ * read-only unless rw — then a discarded copy), secret (a private file bind-mounted, or an env
+ * var; never in a layer). ssh mounts are not supported. PACKAGES: the op's packages
  * (locked set if `lockPath` has it) are installed into an empty dir that becomes the layer.
  * Both are cached by op id + the parent's layer chain (+ the lockfile's bytes for PACKAGES).
  */
 export function defaultExecutors(o: ExecutorOptions = {}): Partial<Record<Op["kind"], OpExecutor>> {
-  const cached = (produce: (op: Op, ctx: ExecContext) => Promise<Layer | null>, extra: (op: Op) => Promise<string[]>): OpExecutor => {
+  const cached = (produce: (op: Op, ctx: ExecContext) => Promise<Layer | null>, extra: (op: Op, ctx: ExecContext) => Promise<string[]>): OpExecutor => {
     return async (op, ctx) => {
-      const key = cacheKey(op.id, [chainId(ctx.parent.diffIds), ...(await extra(op))]);
+      const key = cacheKey(op.id, [chainId(ctx.parent.diffIds), ...(await extra(op, ctx))]);
       if (!ctx.noCache) {
         const rec = await ctx.cache.get(key);
         if (rec) return { layer: rec.layer, cacheInputs: ["cached"] };
@@ -221,7 +271,11 @@ export function defaultExecutors(o: ExecutorOptions = {}): Partial<Record<Op["ki
     }
   };
   return {
-    run: cached((op, ctx) => runStep(op as RunOp, ctx, o), async () => []),
+    run: cached(
+      (op, ctx) => runStep(op as RunOp, ctx, o),
+      // Bind-mounted content is an input (secrets and caches are not, as in BuildKit).
+      async (op, ctx) => Promise.all((op as RunOp).mounts.filter((m) => m.type === "bind").map(async (m) => `bind ${m.target} ${await treeDigest(await bindSource(m, ctx, op.id))}`)),
+    ),
     packages: cached((op, ctx) => packagesStep(op as PackagesOp, ctx, o), lockBytes),
   };
 }

@@ -9,7 +9,8 @@ import { Store } from "../../runtime/image/store.js";
 import { BuildError } from "../../runtime/build/errors.js";
 import { readImage, validateImage } from "../../runtime/image/manifest.js";
 import { gated } from "../support/env.js";
-import { buildSpec, ranSteps, unpackImage } from "./buildKit.js";
+import { buildSpec, ranSteps, unpackImage, writeTree } from "./buildKit.js";
+import { defaultExecutors } from "../../runtime/build/executors.js";
 
 const work = await fs.mkdtemp(join(tmpdir(), "vmspec-build-run-"));
 let n = 0;
@@ -51,6 +52,51 @@ run("RUN changes become a layer: new files, deletions as whiteouts, env and work
   const again = await buildSpec(store, ctx, spec);
   assert.is(again.manifest.digest, r.manifest.digest);
   assert.equal(ranSteps(again.events), ["FROM scratch"]);
+  await store.close();
+});
+
+run("RUN mounts: bind from the context and a stage (ro, rw discarded), secrets never land in a layer, cache dirs persist", async () => {
+  const store = await Store.open(fresh());
+  const ctx = await context();
+  await writeTree(ctx, { "data/in.txt": "from-context", "secret.txt": "s3cr3t" });
+  const spec =
+    BASE.replace("FROM scratch", "FROM scratch AS bb") +
+    "FROM scratch AS other\nCOPY data/in.txt /stage.txt\n" +
+    "FROM bb\n" +
+    "RUN --mount=type=bind,source=data,target=/data cp /data/in.txt /copied.txt\n" +
+    "RUN --mount=type=bind,from=other,source=/,target=/o,rw echo changed > /o/stage.txt && cp /o/stage.txt /rw.txt\n" +
+    "RUN --mount=type=secret,id=tok test \"$(cat /run/secrets/tok)\" = s3cr3t && echo ok > /secret-ok\n" +
+    "RUN --mount=type=secret,id=tok,env=TOK test \"$TOK\" = s3cr3t\n" +
+    "RUN --mount=type=cache,target=/cache echo x >> /cache/log && wc -l < /cache/log > /count\n";
+  const executors = defaultExecutors({ secrets: { tok: { file: join(ctx, "secret.txt") } } });
+  const r = await buildSpec(store, ctx, spec, { executors });
+  const dir = fresh();
+  await unpackImage(store, r.manifest, dir);
+  assert.is(await fs.readFile(join(dir, "copied.txt"), "utf8"), "from-context");
+  assert.is(await fs.readFile(join(dir, "rw.txt"), "utf8"), "changed\n");
+  assert.is(await fs.readFile(join(dir, "secret-ok"), "utf8"), "ok\n");
+  assert.is(await fs.lstat(join(dir, "run")).catch(() => "absent"), "absent", "no /run/secrets stub in the image");
+  assert.is(await fs.lstat(join(dir, "data")).catch(() => "absent"), "absent", "no bind mount stub in the image");
+  const img = await readImage(store, r.manifest);
+  for (const l of img.layers) {
+    const bytes = execFileSync("sh", ["-c", `gzip -dc '${store.blobPath(l.digest)}' | grep -c s3cr3t || true`], { encoding: "utf8" }).trim();
+    assert.is(bytes, "0", `secret found in layer ${l.digest}`);
+  }
+  // Changing bind-mounted content reruns that step; the cache mount keeps its content across runs.
+  await fs.writeFile(join(ctx, "data", "in.txt"), "changed-context");
+  const r2 = await buildSpec(store, ctx, spec, { executors });
+  assert.ok(ranSteps(r2.events).some((s) => s.includes("cp /data/in.txt")), ranSteps(r2.events).join("\n"));
+  const dir2 = fresh();
+  await unpackImage(store, r2.manifest, dir2);
+  assert.is(await fs.readFile(join(dir2, "copied.txt"), "utf8"), "changed-context");
+  assert.is((await fs.readFile(join(dir2, "count"), "utf8")).trim(), "2");
+  // A required secret that is not given fails clearly.
+  try {
+    await buildSpec(store, ctx, `${BASE}RUN --mount=type=secret,id=missing,required cat /run/secrets/missing\n`);
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /secret 'missing'/);
+  }
   await store.close();
 });
 
