@@ -11,6 +11,13 @@ import { parseMountText } from "./values.js";
 /** Where heredoc scripts are written for a RUN (BuildKit uses a tmpfs at /dev/pipes). */
 export const HEREDOC_DIR = "/dev/pipes";
 
+/** A copy of `o` with its keys inserted in sorted order (op ids hash such objects, see canonical.ts). */
+function withSortedKeys<T extends object>(o: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const k of Object.keys(o).sort()) out[k] = (o as Record<string, unknown>)[k];
+  return out as T;
+}
+
 /** Lowers one RUN instruction into a run op on top of the stage's current filesystem. */
 export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
   let args: string[] = [];
@@ -71,9 +78,7 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
       if (r.from !== undefined) {
         const ref = resolveStageRef(ctx, st, r.from, f.span);
         if (ref !== null) {
-          // Rebuild with `from` in its sorted place (op ids hash this object).
-          const { env, gid, id, mode, ...rest } = m;
-          m = { ...(env !== undefined && { env }), from: ref, ...(gid !== undefined && { gid }), ...(id !== undefined && { id }), ...(mode !== undefined && { mode }), ...rest };
+          m = withSortedKeys({ ...m, from: ref });
           if (ref.kind === "stage") inputs.push(ref.op);
         }
       }

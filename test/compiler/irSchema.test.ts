@@ -39,6 +39,19 @@ for (const { f, ir } of irs) {
   });
 }
 
+test("ops are built with keys in sorted order (so op-id hashing takes the allocation-free path)", () => {
+  const unsorted: string[] = [];
+  const check = (v: unknown, where: string): void => {
+    if (v === null || typeof v !== "object") return;
+    if (Array.isArray(v)) return v.forEach((x, i) => check(x, `${where}[${i}]`));
+    const keys = Object.keys(v);
+    if (keys.some((k, i) => i > 0 && keys[i - 1]! > k)) unsorted.push(`${where}: ${keys.join(",")}`);
+    for (const k of keys) check((v as Record<string, unknown>)[k], `${where}.${k}`);
+  };
+  for (const { f, ir } of irs) for (const st of ir.stages) for (const { id: _id, ...op } of st.ops) check(op, `${f} ${op.kind}`);
+  assert.equal(unsorted.slice(0, 5), []);
+});
+
 test("schema rejects a wrong irVersion, a bad digest and an unknown op kind", () => {
   const ir = structuredClone(irs[0]!.ir) as unknown as Record<string, unknown>;
   assert.not.ok(validate({ ...ir, irVersion: 2 }));
