@@ -97,6 +97,9 @@ async function scanOnce(debPath: string, want: string | RegExp, dest: string): P
   });
   try {
     await work;
+  } catch (e) {
+    piping.catch(() => undefined); // the aborted pipeline's own error is secondary
+    throw e;
   } finally {
     data.destroy();
     extract.destroy();

@@ -119,12 +119,18 @@ export async function unpackDeb(debPath: string, root: string | SafeRoot, opts: 
     }
   })();
   const data = openData(layout);
-  await Promise.all([pipeline(data, extract), work]).catch(async (e) => {
+  const piping = pipeline(data, extract);
+  // A stream failure surfaces in `work` too (the entry iterator throws it), so `work`'s error is
+  // the one to report; the pipeline's own (often "premature close") is then secondary.
+  try {
+    await work;
+  } catch (e) {
+    piping.catch(() => undefined);
     data.destroy();
     extract.destroy();
-    await work.catch(() => undefined);
     throw e;
-  });
+  }
+  await piping;
   for (const d of dirs.reverse()) {
     if (asRoot) await chown(d.abs, d.uid, d.gid);
     await chmod(d.abs, d.mode);
