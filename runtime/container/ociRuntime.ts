@@ -94,7 +94,7 @@ export function ociResult(code: number | null, signal: NodeJS.Signals | null, lo
     const msg = errors[errors.length - 1]!;
     if (/not found|no such file/i.test(msg) && /exec|executable/i.test(msg)) return { exitCode: 127, error: msg };
     if (/permission denied|exec format error/i.test(msg) && /exec/i.test(msg)) return { exitCode: 126, error: msg };
-    return { exitCode: 125, error: msg };
+    return { exitCode: 125, error: /hybrid mode/.test(msg) ? `${msg} (${CRUN_HYBRID_NOTE})` : msg };
   }
   const c = code ?? 125;
   if (c > 128 && c < 128 + 65) {

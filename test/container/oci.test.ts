@@ -3,8 +3,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DEFAULT_CAPABILITIES, MASKED_PATHS } from "../../runtime/container/index.js";
 import { ociConfig } from "../../runtime/container/oci.js";
-import { hybridCgroups, ociResult, shellQuote } from "../../runtime/container/ociRuntime.js";
-import { v1Controllers } from "../../runtime/container/cgroups.js";
+import { CRUN_HYBRID_NOTE, hybridCgroups, ociResult, shellQuote, which } from "../../runtime/container/ociRuntime.js";
+import { cgroupVersion, createCgroup, removeCgroup, v1Controllers } from "../../runtime/container/cgroups.js";
+import { ContainerError } from "../../runtime/container/index.js";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const root = { uid: 0, gid: 0, groups: [], home: "/root" };
 
@@ -80,6 +85,41 @@ test("hybrid cgroup layout detection from mountinfo", () => {
 test("shell quoting for the script(1) wrapper", () => {
   assert.is(shellQuote("runc"), "runc");
   assert.is(shellQuote("it's here"), `'it'\\''s here'`);
+});
+
+test("cgroup v2 limits are written as memory.max / pids.max / cpu.max and removed", async () => {
+  const root = mkdtempSync(join(tmpdir(), "vmspec-cg2-"));
+  writeFileSync(join(root, "cgroup.controllers"), "cpu memory pids\n");
+  assert.is(cgroupVersion(root), "v2");
+  const cg = createCgroup("c1", { memoryBytes: 1 << 26, pids: 7, cpus: 0.25 }, root);
+  const dir = join(root, "vmspec", "c1");
+  assert.equal(cg.procsFiles, [join(dir, "cgroup.procs")]);
+  assert.is(readFileSync(join(dir, "memory.max"), "utf8"), String(1 << 26));
+  assert.is(readFileSync(join(dir, "pids.max"), "utf8"), "7");
+  assert.is(readFileSync(join(dir, "cpu.max"), "utf8"), "25000 100000");
+  assert.is(readFileSync(join(root, "vmspec", "cgroup.subtree_control"), "utf8"), "+cpu");
+  // A real cgroup dir is removable once empty; here the files make rmdir fail, which must surface.
+  await removeCgroup(cg).then(
+    () => assert.unreachable("rmdir of a non-empty plain dir must fail"),
+    (e: unknown) => assert.instance(e, ContainerError),
+  );
+  rmSync(root, { recursive: true });
+});
+
+test("crun on this host: plain crun fails on the hybrid layout with the documented reason, ours runs", async () => {
+  if (!hybridCgroups() || which("crun") === undefined || process.getuid?.() !== 0) {
+    console.log("skip: crun hybrid check: this host is not hybrid (or no crun / not root)");
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "vmspec-crun-"));
+  mkdirSync(join(dir, "rootfs"));
+  const config = ociConfig({ rootfs: { kind: "dir", path: "/x" }, args: ["/nothing"] }, { env: [], identity: root, capabilities: DEFAULT_CAPABILITIES, hostname: "h", rootPath: "rootfs" });
+  writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+  const r = spawnSync("crun", ["run", "--bundle", dir, `hybrid-${process.pid}`], { encoding: "utf8" });
+  assert.is.not(r.status, 0);
+  assert.match(r.stderr, /hybrid/);
+  assert.match(CRUN_HYBRID_NOTE, /unified/);
+  rmSync(dir, { recursive: true });
 });
 
 test.run();
