@@ -3,6 +3,13 @@
 // linearity ratios (time per byte at n vs 2n) for a long line, nested `${`, and many instructions.
 // Run: npm run build && node dist/bench/compile.js
 import { compile } from "../compiler/compile.js";
+import { lex } from "../grammar/lexer.js";
+import { parse } from "../grammar/parser.js";
+import { buildFileAst } from "../compiler/ast/build.js";
+import { DiagnosticBag } from "../compiler/diagnostics/diagnostic.js";
+import { loadProgram, noFiles } from "../compiler/program.js";
+import { LowerContext } from "../compiler/lower/context.js";
+import { lowerProgram } from "../compiler/lower/lower.js";
 import { generateSpec } from "./gen.js";
 import { loadavg } from "node:os";
 
@@ -52,6 +59,23 @@ function report(label: string, text: string, instructions: number, reps: number)
 const N = 50_000;
 const big = generateSpec(N);
 report(`generated spec (${N} instructions)`, big, N + 3, 5);
+
+// Where the time goes, phase by phase, on the same spec (each phase timed on its own input).
+{
+  const lexed = lex(big);
+  const parsed = parse(lexed.tokens);
+  const tLex = time(() => lex(big), 5);
+  const tParse = time(() => parse(lexed.tokens), 5);
+  const tAst = time(() => buildFileAst(0, "b", lexed, parsed, new DiagnosticBag()), 5);
+  const program = loadProgram("b", big, noFiles, new DiagnosticBag());
+  const plat = { architecture: "amd64", os: "linux" };
+  const tLower = time(() => lowerProgram(program, new LowerContext(program.files, new DiagnosticBag(), {}, plat, plat, ["\\"])), 5);
+  const mbps = (ms: number) => (big.length / 1e6 / (ms / 1000)).toFixed(1);
+  console.log(
+    `  phases: lex ${tLex.toFixed(0)} ms (${mbps(tLex)} MB/s), parse ${tParse.toFixed(0)} ms (${mbps(tParse)} MB/s), ` +
+      `CST→AST ${tAst.toFixed(0)} ms, checks+lowering+digests ${tLower.toFixed(0)} ms`,
+  );
+}
 const corpus = Array.from({ length: 400 }, (_, i) => CORPUS[i % CORPUS.length]!);
 const corpusInstr = corpus.reduce((a, s) => a + s.split("\n").filter((l) => /^[A-Z]/.test(l)).length, 0);
 {
