@@ -121,6 +121,8 @@ interface CoreExports {
   requestStop(): void;
   flushTlb(): void;
   getCodeEpoch(): bigint;
+  markCodePage(pa: bigint): void;
+  isCodePage(pa: bigint): number;
   setHartId(id: bigint): void;
 }
 
@@ -384,6 +386,19 @@ export class Hart {
   /** Translation-tier hook: bumped by fence.i and stores to marked code pages. */
   get codeEpoch(): bigint {
     return BigInt.asUintN(64, this.x.getCodeEpoch());
+  }
+
+  /**
+   * Translation-tier hook: marks the RAM page of physical `addr` as holding translated code. The
+   * next store to it (by the guest, any width, also AMOs) clears the mark and bumps codeEpoch.
+   */
+  markCodePage(addr: bigint): void {
+    this.x.markCodePage(addr);
+  }
+
+  /** True while the page of physical `addr` is marked (see markCodePage). */
+  isCodePage(addr: bigint): boolean {
+    return this.x.isCodePage(addr) !== 0;
   }
 
   /** Resets registers and CSRs (pc = RAM base, M-mode); RAM is kept. */

@@ -10,7 +10,7 @@ import { buildAsmSource, CC, tempDir } from "./toolchain.js";
 const t = gated(test, { tools: [CC] });
 const dir = tempDir();
 
-function load(src: string, name: string, opts: Partial<HartOptions> = {}): { hart: Hart; tohost: bigint } {
+function load(src: string, name: string, opts: Partial<HartOptions> = {}): { hart: Hart; tohost: bigint; symbols: Map<string, bigint> } {
   const path = buildAsmSource(`#include "env.h"\nSTART\nmain:\n${src}\nEND\n`, name, dir);
   const elf = parseElf(readFileSync(path), path);
   const hart = createHart({ ramSize: 16 << 20, ...opts });
@@ -18,7 +18,7 @@ function load(src: string, name: string, opts: Partial<HartOptions> = {}): { har
   hart.pc = elf.entry;
   const tohost = elf.symbols.get("tohost")!;
   hart.watch(tohost);
-  return { hart, tohost };
+  return { hart, tohost, symbols: elf.symbols };
 }
 
 const TIMER_WAIT = `
@@ -160,6 +160,40 @@ t("host traps: a U-mode ecall stops with HostTrap at the ecall and nothing is en
   assert.is(hart.getX(17), 93n);
   assert.is(hart.readCsr(0x342), 0n, "mcause untouched");
   assert.is(tr.pc, hart.pc);
+});
+
+t("translation-tier hooks: fence.i and stores to marked code pages bump the code epoch", () => {
+  const { hart, symbols } = load(
+    `la s1, target
+  .globl fencepoint
+fencepoint:
+  fence.i
+  sd zero, 0(s1)
+  sd zero, 8(s1)
+  la s2, other
+  sd zero, 0(s2)
+  j pass
+  .data
+  .align 12
+  .globl target
+target: .dword 0, 0
+  .align 12
+other: .dword 0`,
+    "codepages",
+  );
+  const target = symbols.get("target")!;
+  hart.markCodePage(target);
+  const fencepoint = symbols.get("fencepoint")!;
+  while (hart.pc !== fencepoint) hart.run(1);
+  assert.ok(hart.isCodePage(target));
+  const e0 = hart.codeEpoch;
+  hart.run(1);
+  assert.is(hart.codeEpoch, e0 + 1n, "fence.i");
+  hart.run(1);
+  assert.is(hart.codeEpoch, e0 + 2n, "store to a marked page");
+  assert.not.ok(hart.isCodePage(target), "the mark is cleared");
+  hart.run(10_000);
+  assert.is(hart.codeEpoch, e0 + 2n, "later stores to unmarked pages do not count");
 });
 
 t("CSR access from the host: unknown CSRs are undefined, WARL masks apply", () => {

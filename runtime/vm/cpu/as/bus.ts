@@ -83,6 +83,11 @@ export function physWrite(pa: u64, size: i32, v: u64): void {
   hostMmioWrite(pa, size, v);
 }
 
+/** Installs the code-page bitmap (see markCodePage). */
+export function setCodeMap(p: usize): void {
+  codeMap = p;
+}
+
 /** fence.i: every translated block may be stale. */
 export function bumpCodeEpoch(): void {
   codeEpoch++;

@@ -15,6 +15,8 @@ import { execLoadFp, execStoreFp, execFp } from "./fp";
 
 /** Compressed-expansion table (65536 × u32), placed in linear memory by init(). */
 let ctable: usize = 0;
+/** Where the code-page bitmap lives once a page is marked. */
+let codeBitmap: usize = 0;
 
 /**
  * Lays out linear memory (expansion table, then guest RAM), growing it as needed, and resets the hart.
@@ -23,7 +25,9 @@ let ctable: usize = 0;
 export function init(ramBase: u64, ramSize: u64): i32 {
   const base = (__heap_base + 0xffff) & ~<usize>0xffff;
   ctable = base + 0x10000;
-  const ram = (ctable + 0x40000 + 0xfffff) & ~<usize>0xfffff;
+  // Code-page bitmap (1 bit per 4 KiB of RAM, up to 4 GiB) between the table and RAM.
+  codeBitmap = ctable + 0x40000;
+  const ram = (codeBitmap + 0x20000 + 0xfffff) & ~<usize>0xfffff;
   const end = <u64>ram + ramSize;
   if (end > 0xffff0000) return 1;
   const needPages = <i32>((end + 0xffff) >> 16);
@@ -239,6 +243,24 @@ export function flushTlb(): void { M.tlbFlush(); }
 
 /** Translation-tier hook: counter bumped by fence.i and by stores to marked code pages. */
 export function getCodeEpoch(): u64 { return B.codeEpoch; }
+
+/**
+ * Translation-tier hook: marks the RAM page holding physical `pa` as translated code. Stores to a
+ * marked page clear the mark and bump the code epoch (marked pages are never cached in the store TLB).
+ */
+export function markCodePage(pa: u64): void {
+  if (!B.inRam(pa, 1)) return;
+  if (B.codeMap == 0) {
+    memory.fill(codeBitmap, 0, 0x20000);
+    B.setCodeMap(codeBitmap);
+  }
+  const pg = <usize>((pa - S.ramBase) >> 12);
+  store<u8>(codeBitmap + (pg >> 3), load<u8>(codeBitmap + (pg >> 3)) | (<u8>1 << <u8>(pg & 7)));
+  M.tlbFlush();
+}
+
+/** True while the page of `pa` is marked as translated code. */
+export function isCodePage(pa: u64): bool { return B.inRam(pa, 1) && B.isCodePage(pa); }
 
 /** Sets mhartid. */
 export function setHartId(id: u64): void { C.mhartid = id; }

@@ -12,7 +12,9 @@ export const ACC_STORE: i32 = 2;
 /** Direct-mapped TLB size per access kind. Entry: u64 tag (virtual page number; all ones = empty), u32 host addend. */
 export const TLB_N: usize = 256;
 const TLB_MASK: usize = TLB_N - 1;
-export const TLB: usize = memory.data(<i32>(3 * TLB_N * 16), 16);
+/** 3 kinds × 256 entries × 16 bytes. */
+const TLB_BYTES: i32 = 3 * 256 * 16;
+export const TLB: usize = memory.data(TLB_BYTES, 16);
 export const TLB_FETCH: usize = TLB;
 export const TLB_LOAD: usize = TLB + TLB_N * 16;
 export const TLB_STORE: usize = TLB + 2 * TLB_N * 16;
