@@ -83,7 +83,7 @@ export interface DpkgDbOptions {
  * Records `pkgs` in `<root>/var/lib/dpkg`: merges their stanzas into `status` (replacing earlier
  * entries of the same package/arch; sorted by name, arch), and writes `info/<stem>.list`,
  * `.md5sums`, `.conffiles` and every other control member (maintainer scripts 0755, not run).
- * Also makes sure `available` and `updates/` exist, as dpkg expects.
+ * Also makes sure `updates/` exists and, when there is no `baseStatus`, `available`, as dpkg expects.
  */
 export async function writeDpkgDatabase(root: string | SafeRoot, pkgs: readonly UnpackedDeb[], opts: DpkgDbOptions = {}): Promise<void> {
   const safe = typeof root === "string" ? new SafeRoot(root) : root;
@@ -115,9 +115,12 @@ export async function writeDpkgDatabase(root: string | SafeRoot, pkgs: readonly 
   }
   const keys = [...byKey.keys()].sort();
   await safe.writeFile(statusPath, keys.map((k) => byKey.get(k)!).join("\n"));
-  try {
-    await readFile(`${safe.root}/${ADMINDIR}/available`);
-  } catch {
-    await safe.writeFile(`${ADMINDIR}/available`, "");
+  // dpkg wants an `available` file; a base layer has its own, which an empty one must not shadow.
+  if (opts.baseStatus === undefined) {
+    try {
+      await readFile(`${safe.root}/${ADMINDIR}/available`);
+    } catch {
+      await safe.writeFile(`${ADMINDIR}/available`, "");
+    }
   }
 }

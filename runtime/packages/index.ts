@@ -145,20 +145,33 @@ export interface InstallOptions extends SourceOptions {
   lockPath?: string;
   /** dpkg status of the layers below (their packages satisfy dependencies and stay in `status`). */
   baseStatus?: string;
+  /**
+   * Symlinks of the layers below to re-create in `root` before unpacking, path → target, e.g.
+   * `{ "/bin": "usr/bin", "/lib": "usr/lib" }` for a merged-/usr base. Unpacking follows them
+   * like dpkg follows the base's links; without them a package shipping `/bin/x` would put a real
+   * `bin/` directory into the layer, which shadows the base's `/bin → usr/bin` link when layers
+   * are stacked. See `MERGED_USR_LINKS` for the paths worth checking.
+   */
+  baseLinks?: Record<string, string>;
   /** Apply tar ownership (default: when running as root). */
   chown?: boolean;
 }
 
+/** Top-level paths that are symlinks on a merged-/usr Debian system (bookworm and later). */
+export const MERGED_USR_LINKS = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] as const;
+
 /**
  * The builder's entry point for a PACKAGES op: takes the locked set (if `lock` has the op) or
  * resolves it, downloads and verifies every .deb, unpacks them in name order into `root` (a
- * layer directory; nothing is written outside it), and writes dpkg's database there (status merged
- * with `baseStatus`). Maintainer scripts are recorded, never run.
+ * layer directory; nothing is written outside it; `baseLinks` are re-created first), and writes
+ * dpkg's database there (status merged with `baseStatus`). Maintainer scripts are recorded, never run.
  */
 export async function installPackages(spec: PackagesSpec, root: string, opts: InstallOptions = {}): Promise<InstallResult> {
   const pkgs = await packagesFor(spec, opts);
   const paths = await fetchPackages(spec.suite, pkgs, opts);
   const safe = new SafeRoot(root);
+  await safe.ensure();
+  for (const [path, target] of Object.entries(opts.baseLinks ?? {}).sort()) await safe.symlink(path.replace(/^\/+/, ""), target);
   const unpacked: UnpackedDeb[] = [];
   for (let i = 0; i < pkgs.length; i++) unpacked.push(await unpackDeb(paths[i]!, safe, { chown: opts.chown }));
   await writeDpkgDatabase(safe, unpacked, { baseStatus: opts.baseStatus });

@@ -4,7 +4,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import {
   DigestMismatchError,
@@ -40,6 +40,19 @@ needs("busybox-static bookworm/amd64: resolve, verify, unpack; dpkg-query sees i
   assert.is(elfMachine(readFileSync(join(root, "bin/busybox")).subarray(0, 64)), 62);
   const w = execFileSync("dpkg-query", [`--admindir=${root}/var/lib/dpkg`, "-W", "busybox-static"]).toString().trim();
   assert.is(w, `busybox-static\t${r.packages[0]!.version}`);
+});
+
+needs("baseLinks: a layer for a merged-/usr base keeps /bin a symlink and puts files under /usr", async () => {
+  const root = join(work, "bb-layer");
+  await installPackages({ distro: "debian", suite: "bookworm", arch: "amd64", packages: [{ name: "busybox-static" }] }, root, {
+    cacheDir,
+    baseLinks: { "/bin": "usr/bin", "/sbin": "usr/sbin" },
+  });
+  assert.ok(lstatSync(join(root, "bin")).isSymbolicLink());
+  assert.is(readlinkSync(join(root, "bin")), "usr/bin");
+  assert.is(elfMachine(readFileSync(join(root, "usr/bin/busybox")).subarray(0, 64)), 62);
+  // dpkg's list keeps the package's own path, as on a real merged-/usr system.
+  assert.ok(readFileSync(join(root, "var/lib/dpkg/info/busybox-static.list"), "utf8").split("\n").includes("/bin/busybox"));
 });
 
 needs("busybox-static trixie/riscv64: resolve, verify, unpack a RISC-V binary", async () => {
