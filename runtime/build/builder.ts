@@ -245,15 +245,19 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
       case "add": {
         const parent = await exec(op.inputs[0]!);
         const root = await sourceRoot(op.from, platform, op.id);
-        const fsv = op.link ? undefined : await imageFs(parent);
-        const plan = await planCopy({ op, root, fs: fsv, mtime, tmp });
-        try {
-          const key = cacheKey(op.id, [op.link ? "link" : chainId(parent.diffIds), plan.contentKey]);
-          const r = await cachedOrRun(op, key, () => createLayer(store, plan.entries));
-          return { state: withLayer(parent, r.layer, op), cached: r.cached };
-        } finally {
-          for (const d of plan.cleanup) await fs.rm(d, { recursive: true, force: true });
-        }
+        // The key needs only the sources (and the parent chain): no look into the parent's layers.
+        const keyPlan = await planCopy({ op, root, fs: undefined, mtime, tmp, keyOnly: true });
+        const key = cacheKey(op.id, [op.link ? "link" : chainId(parent.diffIds), keyPlan.contentKey]);
+        const r = await cachedOrRun(op, key, async () => {
+          const fsv = op.link ? undefined : await imageFs(parent);
+          const plan = await planCopy({ op, root, fs: fsv, mtime, tmp });
+          try {
+            return await createLayer(store, plan.entries);
+          } finally {
+            for (const d of plan.cleanup) await fs.rm(d, { recursive: true, force: true });
+          }
+        });
+        return { state: withLayer(parent, r.layer, op), cached: r.cached };
       }
       case "mkdir": {
         const parent = await exec(op.inputs[0]!);

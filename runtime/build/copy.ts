@@ -31,6 +31,12 @@ export interface CopyInputs {
   mtime: number;
   /** Scratch space for ADD archive extraction (default os tmpdir). */
   tmp?: string;
+  /**
+   * Only compute `contentKey` (for a cache lookup): `--chown` names are hashed, not resolved;
+   * archives are hashed, not extracted; the destination is not resolved. Given the same parent
+   * (whose layer chain is part of the cache key), this key determines the full plan.
+   */
+  keyOnly?: boolean;
 }
 
 function comps(p: string): string[] {
@@ -143,11 +149,12 @@ async function isTarArchive(path: string): Promise<boolean> {
  */
 export async function planCopy(inp: CopyInputs): Promise<CopyPlan> {
   const { op } = inp;
-  const chown = await resolveChown(op.chown, inp.fs, op.id);
+  const chown = inp.keyOnly ? undefined : await resolveChown(op.chown, inp.fs, op.id);
   const exclude = new IgnoreMatcher(op.exclude);
   const cleanup: string[] = [];
   const out = new Map<string, LayerEntry>();
   const hash = createHash("sha256");
+  if (inp.keyOnly) hash.update(`chown ${JSON.stringify(op.chown ?? null)} chmod ${String(op.chmod ?? "")}\n`);
 
   // Destination: resolve through the image's symlinks (not for --link).
   const rawDest = op.dest;
@@ -168,6 +175,10 @@ export async function planCopy(inp: CopyInputs): Promise<CopyPlan> {
       anyGlob ||= m.glob;
       if (m.stat.isDirectory()) items.push({ kind: "dir", abs: m.abs, rel: m.rel, mode: m.stat.mode & 0o7777 });
       else if (op.kind === "add" && op.unpack !== false && m.stat.isFile() && (await isTarArchive(m.abs))) {
+        if (inp.keyOnly) {
+          hash.update(`archive ${m.rel} ${await hashFile(m.abs)}\n`);
+          continue;
+        }
         const dir = await fs.mkdtemp(join(inp.tmp ?? tmpdir(), "vmspec-add-"));
         cleanup.push(dir);
         try {
