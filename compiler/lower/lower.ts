@@ -32,8 +32,21 @@ export function platformArgs(build: Platform, target: Platform): Map<string, str
   ]);
 }
 
-/** Proxy args usable without declaration (A4). */
-const PROXY_ARGS = ["HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY"].flatMap((n) => [n, n.toLowerCase()]);
+/**
+ * Args never reported as unused nor as unconsumed build args: the proxy variables (A4) and
+ * BuildKit's built-in build args (A6), which configure the build rather than the spec.
+ */
+const PROXY_ARGS = [
+  ...["HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY"].flatMap((n) => [n, n.toLowerCase()]),
+  "BUILDKIT_BUILD_NAME",
+  "BUILDKIT_CACHE_MOUNT_NS",
+  "BUILDKIT_CONTEXT_KEEP_GIT_DIR",
+  "BUILDKIT_INLINE_CACHE",
+  "BUILDKIT_MULTI_PLATFORM",
+  "BUILDKIT_SANDBOX_HOSTNAME",
+  "BUILDKIT_SYNTAX",
+  "SOURCE_DATE_EPOCH",
+];
 
 /** Result of lowering. `ir` is null when there was no stage at all. */
 export interface LowerResult {
