@@ -100,6 +100,22 @@ run("RUN mounts: bind from the context and a stage (ro, rw discarded), secrets n
   await store.close();
 });
 
+run("independent stages run concurrently", async () => {
+  const store = await Store.open(fresh());
+  const ctx = await context();
+  const spec =
+    BASE.replace("FROM scratch", "FROM scratch AS bb") +
+    "FROM bb AS a\nRUN sleep 1 && echo a > /a\n" +
+    "FROM bb AS b\nRUN sleep 1 && echo b > /b\n" +
+    "FROM scratch\nCOPY --from=a /a /a\nCOPY --from=b /b /b\n";
+  const r = await buildSpec(store, ctx, spec);
+  const ev = (stage: string, status: string): number => r.events.findIndex((e) => e.name.startsWith(`[${stage} `) && e.name.includes("sleep 1") && e.status === status);
+  // Both RUN steps start before either finishes.
+  assert.ok(ev("a", "start") >= 0 && ev("b", "start") >= 0);
+  assert.ok(ev("a", "start") < ev("b", "done") && ev("b", "start") < ev("a", "done"), r.events.map((e) => `${e.status} ${e.name}`).join("\n"));
+  await store.close();
+});
+
 run("a failing RUN reports its exit code and the tail of its output", async () => {
   const store = await Store.open(fresh());
   const ctx = await context();
