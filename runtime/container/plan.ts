@@ -63,8 +63,11 @@ export function buildPlan(c: PreparedContainer, sys: Syscalls): void {
   for (const f of c.cgroupProcsFiles) sys.cgroupJoin(f);
   sys.mount("", "/", "", MS.REC | MS.PRIVATE, "");
   const r = c.root;
-  if (r.kind === "overlay") sys.mount("overlay", r.target, "overlay", 0, overlayOptions(r.lower, r.upper, r.work));
-  else sys.bind(r.target, r.target, 0);
+  // Device policy without a devices cgroup: device nodes work only in our /dev, which becomes
+  // read-only once populated; the rootfs and volumes are nodev (CAP_MKNOD stays, as in Docker,
+  // but a node made elsewhere cannot be opened).
+  if (r.kind === "overlay") sys.mount("overlay", r.target, "overlay", MS.NODEV, overlayOptions(r.lower, r.upper, r.work));
+  else sys.bind(r.target, r.target, MS.NODEV);
   const binds = c.mounts.filter((m) => m.type === "bind");
   binds.forEach((m, i) => sys.openPath(i, m.source));
   // Rootless: host device nodes and (with the host's network) /sys are bind-mounted from slots.
@@ -104,7 +107,7 @@ export function buildPlan(c: PreparedContainer, sys: Syscalls): void {
         sys.mkdirp(parentOf(m.target), 0o755);
         sys.touch(m.target);
       }
-      sys.bind(`@${slot++}`, m.target, m.readOnly ? MS.RDONLY : 0);
+      sys.bind(`@${slot++}`, m.target, MS.NODEV | (m.readOnly ? MS.RDONLY : 0));
     } else {
       sys.mkdirp(m.target, 0o755);
       const opts = [`mode=${(m.mode ?? 0o1777).toString(8)}`, ...(m.size !== undefined ? [`size=${m.size}`] : [])];
@@ -114,7 +117,8 @@ export function buildPlan(c: PreparedContainer, sys: Syscalls): void {
   for (const p of MASKED_PATHS) sys.mask(p);
   for (const p of READONLY_PATHS) sys.readOnly(p);
   sys.mkdirp(c.cwd, 0o755);
-  if (c.readOnlyRootfs) sys.mount("", "/", "", MS.REMOUNT | MS.BIND | MS.RDONLY, "");
+  sys.mount("", "/dev", "", MS.REMOUNT | MS.BIND | MS.RDONLY | MS.NOSUID, "");
+  if (c.readOnlyRootfs) sys.mount("", "/", "", MS.REMOUNT | MS.BIND | MS.RDONLY | MS.NODEV, "");
   sys.detachOldRoot();
 
   sys.sethostname(c.hostname);

@@ -139,6 +139,14 @@ export function runtimeSuite(runtime: RuntimeName, tools: string[]): void {
     assert.match(app.stdout, /CapEff:\s+0000000000000000/);
   });
 
+  t("devices: a node made with CAP_MKNOD cannot be opened (devices cgroup for runc/crun; nodev + read-only /dev for builtin)", async () => {
+    const r = await sh("mknod /tmp/disk b 8 0 && head -c1 /tmp/disk >/dev/null && echo OPENED; mknod /dev/extra c 1 3 2>/dev/null && echo MADE; echo ok > /dev/null && echo null-ok");
+    assert.not.ok(r.stdout.includes("OPENED"), r.stdout + r.stderr);
+    assert.match(r.stderr, /denied|not permitted/i);
+    if (runtime === "builtin") assert.not.ok(r.stdout.includes("MADE"), "builtin: /dev is read-only once populated");
+    assert.match(r.stdout, /null-ok/);
+  });
+
   t("masked /proc paths and read-only /proc/sys, /sys", async () => {
     const r = await sh("wc -c < /proc/keys; echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo W1; touch /sys/x 2>/dev/null && echo W2; echo done");
     assert.is(r.stdout.trim().split("\n")[0], "0");
