@@ -96,10 +96,11 @@ export function randomProgram(seed: number, count: number, fp: boolean): string 
     } else if (k < 0.68) out.push(`  lui ${rd}, ${int(0, 0xfffff)}`);
     else if (k < 0.78) {
       const [op, sz] = pick(LOADS);
-      out.push(`  ${op} ${rd}, ${int(0, 256 / sz - 1) * sz}(s11)`);
+      // A quarter of the accesses are misaligned (handled in hardware by us, by qemu-user too).
+      out.push(`  ${op} ${rd}, ${rnd() < 0.25 ? int(0, 256 - sz) : int(0, 256 / sz - 1) * sz}(s11)`);
     } else if (k < 0.86) {
       const [op, sz] = pick(STORES);
-      out.push(`  ${op} ${rs2}, ${int(0, 256 / sz - 1) * sz}(s11)`);
+      out.push(`  ${op} ${rs2}, ${rnd() < 0.25 ? int(0, 256 - sz) : int(0, 256 / sz - 1) * sz}(s11)`);
     } else if (k < 0.9) {
       const w = rnd() < 0.5 ? "w" : "d";
       const sz = w === "w" ? 4 : 8;
