@@ -5,6 +5,7 @@ import type { CompileOptions } from "../../compiler/compile.js";
 import type { Ir } from "../../compiler/ir/types.js";
 import { one, parseArgs } from "../args.js";
 import { build, type ProgressEvent } from "../../runtime/build/builder.js";
+import { jsonRenderer, plainRenderer, ttyRenderer, type ProgressRenderer } from "../../runtime/build/progress.js";
 import { BuildError } from "../../runtime/build/errors.js";
 import { defaultExecutors } from "../../runtime/build/executors.js";
 import { ImageError } from "../../runtime/image/errors.js";
@@ -61,7 +62,7 @@ Options:
   --network MODE              default network of RUN steps: default|none|host
   --secret id=ID,src=FILE     a secret for RUN --mount=type=secret (or id=ID,env=VAR to take it
                               from an environment variable); never stored in the image
-  --progress MODE             auto|plain|json|quiet (default auto = plain)
+  --progress MODE             auto|plain|json|quiet (auto: a live view on a terminal, else plain)
 ${STORE_HELP}
 
 Prints the image's manifest digest on stdout. Exit status: 0 built, 1 spec or build error, 2 usage.
@@ -208,16 +209,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   const log = (s: string): void => {
     if (progress !== "quiet") process.stderr.write(s);
   };
-  const onProgress = (ev: ProgressEvent): void => {
-    if (progress === "json") {
-      process.stderr.write(JSON.stringify(ev) + "\n");
-      return;
-    }
-    if (ev.status === "start") log(`#${ev.step} ${ev.name}\n`);
-    else if (ev.status === "cached") log(`#${ev.step} CACHED\n`);
-    else if (ev.status === "done") log(`#${ev.step} DONE ${((ev.durationMs ?? 0) / 1000).toFixed(2)}s\n`);
-    else log(`#${ev.step} ERROR ${ev.error}\n`);
-  };
+
+  const write = (s: string): void => void process.stderr.write(s);
+  const renderer: ProgressRenderer | undefined =
+    progress === "quiet" ? undefined : progress === "json" ? jsonRenderer(write) : progress === "auto" && process.stderr.isTTY ? ttyRenderer(write, () => process.stderr.columns || 80) : plainRenderer(write);
+  const onProgress = (ev: ProgressEvent): void => renderer?.event(ev);
 
   try {
     const t0 = performance.now();
@@ -230,6 +226,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       sources: texts,
       executors: defaultExecutors({ network: network as "default" | "none" | "host", lockPath: `${specPath}.lock`, secrets }),
     });
+    renderer?.end();
     if (tags.length === 0) await store.tag(null, res.manifest);
     for (const t of tags) await store.tag(t, res.manifest);
     for (const o of outputs) {
@@ -241,6 +238,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${res.manifest.digest}\n`);
     return 0;
   } catch (e) {
+    renderer?.end();
     if (e instanceof BuildError) {
       const where = locate(theIr, texts, e.op);
       process.stderr.write(`vmspec build: ${where ? `${where}: ` : ""}error: ${e.message} [${e.code}]\n`);
