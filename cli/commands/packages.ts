@@ -1,6 +1,8 @@
 // `vmspec packages resolve|fetch|unpack|file`: the Debian package source from the command line.
 import { parseArgs, type OptionSpec, type ParsedArgs } from "../args.js";
 import {
+  findConflicts,
+  loadUniverse,
   fetchPackageFile,
   fetchPackages,
   installPackages,
@@ -16,7 +18,8 @@ const HELP = `Usage: vmspec packages <resolve|fetch|unpack|file> [options] [NAME
 
 Resolve, download and unpack Debian packages from a signed archive.
 
-  resolve NAME…        print the exact package set (name, version, arch, sha256, size)
+  resolve NAME…        print the exact package set (name, version, arch, size, sha256, why);
+                       Conflicts/Breaks inside the set are printed as warnings on stderr
   fetch NAME…          resolve and download the .debs into the cache (verified); print their paths
   unpack NAME…         resolve, download and unpack into --root with dpkg database entries
   file --package P --path PATH
@@ -121,6 +124,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     switch (sub) {
       case "resolve": {
         const pkgs = await resolvePackages(spec, opts);
+        for (const w of findConflicts(await loadUniverse(suite, arch, opts), pkgs, arch)) process.stderr.write(`warning: ${w}\n`);
         if (json) process.stdout.write(JSON.stringify(pkgs, null, 2) + "\n");
         else for (const x of pkgs) process.stdout.write(`${x.name} ${x.version} ${x.arch} ${x.size} ${x.sha256}  (${x.requiredBy})\n`);
         return 0;

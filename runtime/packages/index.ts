@@ -22,7 +22,7 @@ export { findMirror, readAptSources, MIRROR_ENV, DEFAULT_KEYRING, type Mirror } 
 export { CACHE_ENV, defaultCacheDir, BlobCache } from "./cache.js";
 export { DebianArchive } from "./archive.js";
 export { PackagesIndex, type PackageEntry } from "./packagesIndex.js";
-export { Universe, resolve, type PackageRequest, type ResolvedPackage, type EssentialPolicy, type InstalledPackage } from "./resolver.js";
+export { Universe, resolve, findConflicts, type PackageRequest, type ResolvedPackage, type EssentialPolicy, type InstalledPackage } from "./resolver.js";
 export { unpackDeb, type UnpackedDeb } from "./unpack.js";
 export { writeDpkgDatabase, installedFromStatus } from "./dpkgDb.js";
 export * from "./lockfile.js";

@@ -2,7 +2,7 @@
 // Pre-Depends closure with alternatives, version relations, Provides, arch qualifiers, Multi-Arch),
 // with a chain-of-blame explanation when something cannot be satisfied.
 import type { PackageEntry, PackagesIndex } from "./packagesIndex.js";
-import { formatClause, formatDependency, type Clause, type Dependency } from "./relations.js";
+import { formatClause, formatDependency, parseRelations, type Clause, type Dependency } from "./relations.js";
 import { ResolveError } from "./errors.js";
 import { suggestNames } from "./suggest.js";
 import { compareVersions, satisfiesRelation } from "./version.js";
@@ -300,4 +300,29 @@ export function resolve(universe: Universe, requests: readonly PackageRequest[],
     requiredBy: n.parent === null ? n.root : `${n.parent.entry.name} ${n.parent.entry.version}`,
   }));
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.arch < b.arch ? -1 : a.arch > b.arch ? 1 : 0));
+}
+
+/**
+ * Conflicts and Breaks (Policy §7.4) among a resolved set, as human-readable lines; the resolver
+ * does not act on them, callers show them as warnings. A package never conflicts with itself
+ * (e.g. `Conflicts: mail-transport-agent` next to `Provides: mail-transport-agent`).
+ */
+export function findConflicts(universe: Universe, set: readonly ResolvedPackage[], arch: string): string[] {
+  const entries = set.map((p) => universe.versionsOf(p.name).find((e) => e.version === p.version && e.arch === p.arch)).filter((e): e is PackageEntry => e !== undefined);
+  const out: string[] = [];
+  for (const p of entries) {
+    const idx = universe.indices.find((i) => i.origin === p.origin)!;
+    for (const field of ["Conflicts", "Breaks"] as const) {
+      const deps = parseRelations(idx.field(p.stanza, field), arch).clauses.flat();
+      for (const d of deps) {
+        for (const q of entries) {
+          if (q === p) continue;
+          // Conflicts apply to every architecture unless qualified (Policy §7.4, dpkg's Multi-Arch rules).
+          const target = d.archQual === undefined ? { ...d, archQual: "any" } : d;
+          if (satisfiesDep({ ...q, multiArch: "allowed" }, target, p.arch, arch)) out.push(`${p.name} ${p.version} ${field.toLowerCase() === "breaks" ? "breaks" : "conflicts with"} ${q.name} ${q.version} (${field}: ${formatDependency(d)})`);
+        }
+      }
+    }
+  }
+  return [...new Set(out)].sort();
 }

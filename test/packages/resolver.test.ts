@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { PackagesIndex } from "../../runtime/packages/packagesIndex.js";
-import { Universe, resolve, type ResolveOptions } from "../../runtime/packages/resolver.js";
+import { Universe, findConflicts, resolve, type ResolveOptions } from "../../runtime/packages/resolver.js";
 import { ResolveError } from "../../runtime/packages/errors.js";
 
 /** Builds a Packages text from compact specs: `name version arch [Field: value]…`. */
@@ -198,6 +198,17 @@ test("deterministic: request order and repeated runs give the same set", () => {
   assert.equal(names(u, ["b", "a"]), one);
   assert.equal(names(u, ["a", "b"]), one);
   assert.equal(one, ["a=1", "b=1", "x=1", "y=1"]);
+});
+
+test("Conflicts and Breaks inside a set are reported, self-conflicts through Provides are not", () => {
+  const u = index([
+    { Package: "app", Version: "1", Depends: "exim4, oldlib, mta" },
+    { Package: "exim4", Version: "4", Provides: "mail-transport-agent", Conflicts: "mail-transport-agent, postfix" },
+    { Package: "oldlib", Version: "1.0", Breaks: "app (<< 1)" },
+    { Package: "mta", Version: "1", Conflicts: "exim4 (<< 5)", Breaks: "oldlib (>= 2)" },
+  ]);
+  const set = resolve(u, [{ name: "app" }], { arch: "amd64" });
+  assert.equal(findConflicts(u, set, "amd64"), ["mta 1 conflicts with exim4 4 (Conflicts: exim4 (<< 5))"]);
 });
 
 test.run();
