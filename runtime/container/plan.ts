@@ -122,6 +122,7 @@ export function buildPlan(c: PreparedContainer, sys: Syscalls): void {
   sys.detachOldRoot();
 
   sys.sethostname(c.hostname);
+  sys.newSessionKeyring();
   if (c.network === "none") sys.loopbackUp();
   for (const rl of c.rlimits) {
     const n = RLIMIT_NUMBERS[rl.name];

@@ -44,6 +44,8 @@ export interface Syscalls {
   /** Bind-mounts a path onto itself read-only; missing → nothing. */
   readOnly(path: string): void;
   sethostname(name: string): void;
+  /** Joins a new anonymous session keyring. */
+  newSessionKeyring(): void;
   /** Brings the loopback interface up (in a new network namespace). */
   loopbackUp(): void;
   setrlimit(resource: number, soft: number, hard: number): void;
@@ -91,6 +93,7 @@ export class RecordingSyscalls implements Syscalls {
   mask(path: string): void { this.add("mask", path); }
   readOnly(path: string): void { this.add("readonly", path); }
   sethostname(name: string): void { this.add("hostname", name); }
+  newSessionKeyring(): void { this.add("keyring"); }
   loopbackUp(): void { this.add("lo"); }
   setrlimit(resource: number, soft: number, hard: number): void { this.add("rlimit", resource, soft, hard); }
   keepCapabilities(maskHigh: number, maskLow: number): void {
