@@ -160,6 +160,25 @@ gated(test, { tools: ["skopeo"] })("skopeo reads the build outputs", async () =>
   assert.is(i2.Layers.length, 1);
 });
 
+test("concurrent builds into one store all succeed and leave it consistent", async () => {
+  const storeDir = fresh();
+  const ctxs: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const ctx = fresh();
+    // Shared first step (same cache key in every build), then a build-specific one.
+    await writeTree(ctx, { "Dockerfile": `FROM scratch\nCOPY shared /shared\nCOPY own /own\nENV N=${i}\n`, shared: "same in all", own: `build ${i}` });
+    ctxs.push(ctx);
+  }
+  const rs = await Promise.all(ctxs.map((c, i) => execa("node", [bin, "build", "--store", storeDir, "-t", `c${i}`, "--progress", "quiet", c], { reject: false })));
+  for (const r of rs) assert.is(r.exitCode, 0, r.stderr);
+  const store = await Store.open(storeDir);
+  assert.equal((await store.listImages()).map((i) => i.name).sort(), ["c0:latest", "c1:latest", "c2:latest"]);
+  const v = await store.verify();
+  assert.ok(v.ok, JSON.stringify(v.problems));
+  assert.is(v.unreferenced, 0);
+  await store.close();
+});
+
 test("a build killed mid-way leaves the store consistent (store verify) and the next build works", async () => {
   const ctx = fresh();
   await writeTree(ctx, { "Dockerfile": "FROM scratch\nCOPY big /big\nCOPY small /small\n", small: "s" });
