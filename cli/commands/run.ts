@@ -309,7 +309,14 @@ export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise
   const store = await openStore(o.store);
   try {
     const entry = await store.resolve(imageRef);
-    const img = await readImage(store, entry.descriptor, { os: "linux", architecture: process.arch === "x64" ? "amd64" : process.arch });
+    const hostArch = process.arch === "x64" ? "amd64" : process.arch;
+    const img = await readImage(store, entry.descriptor, { os: "linux", architecture: hostArch });
+    if (img.config.architecture !== undefined && img.config.architecture !== hostArch)
+      throw new ContainerError(
+        "CONTAINER_SPEC",
+        `image ${imageRef} is linux/${img.config.architecture} and this host is linux/${hostArch}: containers run host-architecture images only (foreign images will run in the built-in VM)`,
+        imageRef,
+      );
     const lower = await imageLowerDirs(store, img);
     const proc = processFromImage(img.config.config, {
       cmd,

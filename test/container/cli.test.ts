@@ -53,6 +53,8 @@ test.before(async () => {
     let limited = updateConfig(img, (c) => ({ ...c, Cmd: ["sh", "-c", "cat /sys/fs/cgroup/memory/vmspec/*/memory.limit_in_bytes 2>/dev/null; echo ok"] }));
     limited = withMachine(limited, { declared: true, cpus: 1, memoryBytes: 256 << 20, diskBytes: 1 << 30, arch, launch: "container", kernel: null, network: { mode: "none", ports: [] } });
     await store.tag("bb:machine", (await writeImage(store, limited)).manifest);
+    const foreign = updateConfig(scratchImage({ os: "linux", architecture: arch === "riscv64" ? "arm64" : "riscv64" }), (c) => ({ ...c, Cmd: ["true"] }));
+    await store.tag("bb:foreign", (await writeImage(store, foreign)).manifest);
   } finally {
     await store.close();
   }
@@ -148,6 +150,12 @@ rt("machine spec memory and cpus become the default limits; flags override", asy
   assert.equal(c.spec.limits, {});
   const r = await vmspec(["run", "bb:machine"]);
   assert.is(r.exitCode, 0, r.stderr);
+});
+
+rt("an image of another architecture is refused with a clear message", async () => {
+  const r = await vmspec(["run", "bb:foreign"]);
+  assert.is(r.exitCode, 125);
+  assert.match(r.stderr, /host-architecture images only/);
 });
 
 rt("run -d, ps, logs, stop", async () => {
