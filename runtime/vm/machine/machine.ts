@@ -111,7 +111,13 @@ export class Machine {
       msip: (_h, level) => hart.setInterrupt(Irq.MSIP, level),
       mtip: (_h, level) => hart.setInterrupt(Irq.MTIP, level),
     });
-    this.plic = new Plic([(l) => hart.setInterrupt(Irq.MEIP, l), (l) => hart.setInterrupt(Irq.SEIP, l)]);
+    this.plic = new Plic([
+      (l) => hart.setInterrupt(Irq.MEIP, l),
+      (l) => {
+        hart.setInterrupt(Irq.SEIP, l);
+        if (!l) this.clearLatchedSeip();
+      },
+    ]);
     this.console = opts.guestConsole ?? new GuestConsole(opts.console);
     this.uart = new Uart16550(this.console.transmit, this.plic.line(M.UART0_IRQ));
     const wallNs = this.deterministic
@@ -164,6 +170,20 @@ export class Machine {
     h.setX(11, layout.entry.a1);
     h.setX(12, layout.entry.a2);
     return layout;
+  }
+
+  /**
+   * Workaround for the CPU core (runtime/vm/cpu/as/csr.ts, mip write): a CSRRS/CSRRC on mip
+   * writes back the OR of the software SEIP bit and the external line, so OpenSBI's
+   * `csr_set(mip, STIP)` while the PLIC's S-mode line is high latches SEIP in software and the
+   * kernel then takes endless external interrupts with nothing to claim. The privileged spec
+   * (§3.1.9) says such read-modify-writes use only the software-writable bit. When the PLIC
+   * lowers the line, drop a latched software SEIP (OpenSBI never sets SEIP on purpose).
+   */
+  private clearLatchedSeip(): void {
+    const seip = 1n << BigInt(Irq.SEIP);
+    const mip = BigInt.asUintN(64, this.hart.mip);
+    if (mip & seip) this.hart.writeCsr(0x344, mip & ~seip);
   }
 
   private noteFault(): void {

@@ -78,4 +78,28 @@ net("deterministic mode: two boots print byte-identical console logs and retire 
   assert.ok(Buffer.compare(a.console.log(), b.console.log()) === 0, "console logs differ");
 });
 
+net("interactive shell: typed input reaches busybox sh through the UART's receive interrupt", async () => {
+  const [kernel, firmware, busybox] = await Promise.all([fetchKernel(SUITE), fetchFirmware(SUITE), fetchBusybox(SUITE)]);
+  const initrd = buildInitramfs({ busybox: busybox.bytes }); // no commands: /init starts a shell
+  const r = await boot({
+    firmware: firmware.bytes,
+    kernel: kernel.bytes,
+    initrd,
+    bootargs: "console=ttyS0 quiet",
+    deterministic: true,
+    timeoutMs: 900_000,
+    onMachine: (m) => {
+      // Type like a user once the prompt is up: a command, then power off.
+      m.console.onMarker("~ # ", () => {
+        m.input(Buffer.from("echo TYPED=$((40 + 2))\r"));
+        m.console.onMarker("TYPED=42\r\n", () => m.input(Buffer.from("poweroff -f\r")));
+      });
+    },
+  });
+  const text = r.console.text();
+  assert.equal(r.exit, { kind: "poweroff", status: 0 }, text.slice(-3000));
+  assert.match(text, "echo TYPED=$((40 + 2))", "the shell echoed the typed line");
+  assert.ok(/TYPED=42\r?\n/.test(text), JSON.stringify(text.slice(-400)));
+});
+
 test.run();
