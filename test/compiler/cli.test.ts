@@ -52,7 +52,7 @@ test("errors: tsc-style lines with underline, exit 1, no IR on stdout", async ()
 
 test("--format json gives line, column, code, span", async () => {
   const r = await run(["check", bad, "--format", "json"]);
-  assert.is(r.exitCode, 1);
+  assert.is(r.exitCode, 1, r.stderr);
   const d = JSON.parse(r.stdout);
   assert.equal(
     d.map((x: { code: string; line: number; column: number }) => [x.code, x.line, x.column]),
@@ -61,8 +61,10 @@ test("--format json gives line, column, code, span", async () => {
 });
 
 test("check several files: exit 1 if any has errors, 0 otherwise", async () => {
-  assert.is((await run(["check", good])).exitCode, 0);
-  assert.is((await run(["check", good, bad])).exitCode, 1);
+  const ok = await run(["check", good]);
+  assert.is(ok.exitCode, 0, ok.stderr);
+  const both = await run(["check", good, bad]);
+  assert.is(both.exitCode, 1, both.stderr);
 });
 
 test("usage errors exit 2", async () => {
