@@ -1,6 +1,7 @@
 // Executors for ops that need more than files: RUN (in a container on this host) and PACKAGES (verified Debian packages).
 import * as fs from "node:fs/promises";
 import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Op, PackagesOp, RunMount, RunOp } from "../../compiler/ir/types.js";
@@ -57,7 +58,11 @@ export function hostArch(): string {
   return m[process.arch] ?? process.arch;
 }
 
+/** Env var forcing RUN's copy-and-diff path even where overlayfs works (`1`); for tests and odd hosts. */
+export const NO_OVERLAY_ENV = "VMSPEC_BUILD_NO_OVERLAY";
+
 function overlayAvailable(): boolean {
+  if (process.env[NO_OVERLAY_ENV] === "1") return false;
   if (process.getuid?.() !== 0) return false;
   try {
     return /\toverlay$/m.test(readFileSync("/proc/filesystems", "utf8"));
@@ -184,7 +189,11 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
     // Copy-and-diff: run in a copy of the unpacked parent, then diff against the original.
     before = await ctx.rootfs(ctx.parent);
     const copy = join(work, "rootfs");
-    await fs.cp(before, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    // cp -a keeps owners, modes, times (of symlinks too), hardlinks, devices and xattrs.
+    await fs.mkdir(copy);
+    await new Promise<void>((resolve, reject) => {
+      execFile("cp", ["-a", `${before}/.`, copy], (err) => (err ? reject(new BuildError("BUILD_IO", `cannot copy the rootfs for RUN: ${err.message}`, { op: op.id, path: before, cause: err })) : resolve()));
+    });
     rootfs = { kind: "dir", path: copy };
   }
   const proc = await container.start(

@@ -188,8 +188,9 @@ function sameXattrs(a: Record<string, Buffer> | undefined, b: Record<string, Buf
  * The changes from `lower` to `upper` as layer entries (the copy-and-diff fallback when overlayfs is
  * unavailable): added or changed entries of `upper` (with their parent directories), `.wh.<name>`
  * for deletions, and a directory replaced by a non-directory (or vice versa) emitted whole.
- * "Changed" compares type, mode, uid, gid, size, mtime (ns), symlink target, device numbers and
- * xattrs, as Docker's naive differ does: content rewritten with identical metadata is not seen.
+ * "Changed" compares type, mode, uid, gid, xattrs, and size, mtime, device numbers (files,
+ * devices) or the target (symlinks), as Docker's naive differ does: content rewritten with
+ * identical metadata is not seen.
  */
 export async function* diffTrees(lower: string, upper: string, opts: WalkOptions = {}): AsyncGenerator<LayerEntry> {
   const mtime = opts.mtime ?? defaultLayerMtime();
@@ -215,8 +216,9 @@ export async function* diffTrees(lower: string, upper: string, opts: WalkOptions
     if (l.mode !== u.mode || l.uid !== u.uid || l.gid !== u.gid) return true;
     if (!sameXattrs(lowerX.get(rel), upperX.get(rel))) return true;
     if (u.isDirectory()) return false;
-    if (l.size !== u.size || l.mtimeMs !== u.mtimeMs || l.rdev !== u.rdev) return true;
+    // A symlink is its target: its own times are not kept reliably by copies.
     if (u.isSymbolicLink()) return (await fs.readlink(join(lower, rel))) !== (await fs.readlink(join(upper, rel)));
+    if (l.size !== u.size || l.mtimeMs !== u.mtimeMs || l.rdev !== u.rdev) return true;
     return false;
   }
 

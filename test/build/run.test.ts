@@ -116,6 +116,29 @@ run("independent stages run concurrently", async () => {
   await store.close();
 });
 
+run("without overlayfs, RUN copies the parent and diffs: same files, deletions as whiteouts", async () => {
+  const store = await Store.open(fresh());
+  const ctx = await context();
+  const spec = `${BASE}RUN rm /bin/ls && mkdir -p /etc && echo diffed > /etc/motd\n`;
+  process.env.VMSPEC_BUILD_NO_OVERLAY = "1";
+  try {
+    const r = await buildSpec(store, ctx, spec, { noCache: true });
+    const img = await readImage(store, r.manifest);
+    const listing = execFileSync("tar", ["-tzf", store.blobPath(img.layers[2]!.digest)], { encoding: "utf8" }).trim().split("\n");
+    assert.ok(listing.includes("bin/.wh.ls"), listing.join(","));
+    assert.ok(listing.includes("etc/motd"), listing.join(","));
+    assert.ok(!listing.some((p) => /^bin\/(cat|sh)$/.test(p)), "unchanged files are not in the diff");
+    assert.ok(!listing.some((p) => /^(dev|proc|sys)\//.test(p)), listing.join(","));
+    const dir = fresh();
+    await unpackImage(store, r.manifest, dir);
+    assert.is(await fs.readFile(join(dir, "etc", "motd"), "utf8"), "diffed\n");
+    assert.is(await fs.lstat(join(dir, "bin", "ls")).catch(() => "gone"), "gone");
+  } finally {
+    delete process.env.VMSPEC_BUILD_NO_OVERLAY;
+  }
+  await store.close();
+});
+
 run("a failing RUN reports its exit code and the tail of its output", async () => {
   const store = await Store.open(fresh());
   const ctx = await context();
