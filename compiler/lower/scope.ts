@@ -68,7 +68,12 @@ export class Scope implements ExpandEnv {
   /** Declares (or re-declares) an ARG. */
   declare(binding: ArgBinding): void {
     this.args.set(binding.name, binding);
+    this.argList = null;
   }
+
+  /** Cached `argEnv()` with the env list it was computed against (ENV can shadow ARGs). */
+  private argList: string[] | null = null;
+  private argListEnv: string[] | null = null;
 
   /** Marks ARGs referenced by name (e.g. `$X` seen in a RUN command the shell will expand). */
   markUsed(name: string): void {
@@ -76,13 +81,16 @@ export class Scope implements ExpandEnv {
     if (a !== undefined) a.used = true;
   }
 
-  /** ARG values not shadowed by ENV, as sorted `K=V` (what a RUN sees besides ENV). */
+  /** ARG values not shadowed by ENV, as sorted `K=V` (what a RUN sees besides ENV). Do not mutate. */
   argEnv(): string[] {
+    const envList = this.env.toList(); // identity changes whenever ENV changes
+    if (this.argList !== null && this.argListEnv === envList) return this.argList;
     const out: string[] = [];
     for (const a of this.args.values()) {
       if (a.value !== undefined && !this.env.has(a.name)) out.push(`${a.name}=${a.value}`);
     }
-    return out.sort();
+    this.argListEnv = envList;
+    return (this.argList = out.sort());
   }
 }
 
