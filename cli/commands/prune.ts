@@ -2,11 +2,13 @@
 import { parseArgs } from "node:util";
 import { humanSize } from "../../runtime/image/report.js";
 import { STORE_HELP, openStore, reportError } from "./store.js";
+import { BuildCache } from "../../runtime/build/cache.js";
 
 const HELP = `Usage: vmspec prune [--store DIR] [--format text|json]
 
 Remove every blob not reachable from an image in the store's index (e.g. after \`vmspec rmi\`),
-and temp files left by interrupted writes. Waits until no other vmspec process is writing to
+temp files left by interrupted writes, the unpacked-layer cache of RUN steps, and
+build-cache records whose layers are gone. Waits until no other vmspec process is writing to
 the store (a build holds it), for at most 5 minutes.
 
 Options:
@@ -25,8 +27,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     const store = await openStore(values.store);
     try {
       const r = await store.prune();
-      if (values.format === "json") process.stdout.write(JSON.stringify(r, null, 2) + "\n");
-      else process.stdout.write(`Removed ${r.removedBlobs.length} blobs (${humanSize(r.removedBytes)}) and ${r.removedTempFiles} temp files\n`);
+      const cacheRecords = await new BuildCache(store).prune();
+      if (values.format === "json") process.stdout.write(JSON.stringify({ ...r, removedCacheRecords: cacheRecords }, null, 2) + "\n");
+      else process.stdout.write(`Removed ${r.removedBlobs.length} blobs (${humanSize(r.removedBytes)}), ${r.removedTempFiles} temp files and ${cacheRecords} stale build-cache records\n`);
       return 0;
     } finally {
       await store.close();

@@ -57,6 +57,20 @@ export class BuildCache {
     return rec;
   }
 
+  /** Removes records whose layer blob is no longer stored (after `prune`); returns how many. */
+  async prune(): Promise<number> {
+    let removed = 0;
+    for (const name of await fs.readdir(this.dir).catch(() => [] as string[])) {
+      if (!name.endsWith(".json")) continue;
+      const key = name.slice(0, -5);
+      if (!(await this.get(key))) {
+        await fs.rm(join(this.dir, name), { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Stores a record (atomic rename; concurrent writers of the same key write the same content). */
   async put(rec: CacheRecord): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
