@@ -179,7 +179,12 @@ export const builtinRuntime: Runtime = {
     const stateDir = opts?.stateDir ?? defaultStateDir();
     sweepStale(stateDir);
     const containerDir = join(stateDir, id);
-    mkdirSync(containerDir, { recursive: true });
+    mkdirSync(stateDir, { recursive: true });
+    try {
+      mkdirSync(containerDir);
+    } catch (cause) {
+      throw new ContainerError("CONTAINER_START", `container dir ${containerDir} exists: is id ${id} in use?`, containerDir, { cause });
+    }
     let cg: ContainerCgroup | undefined;
     let rootfs: PreparedRootfs | undefined;
     const cleanup = async () => {

@@ -3,7 +3,7 @@
 // The helper's source is ours (helper/vmspecInit.c); it is compiled with the host's C compiler
 // on first use into the cache dir and reused until the source changes.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,9 +33,9 @@ export function helperSource(): string {
 let cached: string | undefined;
 
 /**
- * A cheap 64-bit content key (two FNV-1a 32-bit lanes with different offsets): names the compiled
- * helper after its source, so an edited source is rebuilt. Not a security boundary (the cache dir
- * is the caller's own); avoids loading node:crypto on every container start.
+ * A cheap 64-bit key (two FNV-1a 32-bit lanes): names the compiled helper after its source's
+ * identity, so an edited source is rebuilt. Not a security boundary (the cache dir is the
+ * caller's own); avoids loading node:crypto on every container start.
  */
 export function sourceKey(data: Uint8Array): string {
   let a = 0x811c9dc5;
@@ -70,8 +70,9 @@ function removeStaleHelpers(dir: string, keep: string): void {
 export function helperBinary(): string {
   if (cached !== undefined) return cached;
   const src = helperSource();
-  const text = readFileSync(src);
-  const digest = sourceKey(text);
+  // Keyed by the source's size and mtime (cheap at every start); sourceKey hashes them.
+  const st = statSync(src);
+  const digest = sourceKey(Buffer.from(`${st.size}:${Math.floor(st.mtimeMs)}`));
   const out = join(cacheDir(), "helpers", `vmspec-init-${process.arch}-${digest}`);
   if (existsSync(out)) return (cached = out);
   const cc = compiler();

@@ -167,7 +167,12 @@ export function ociRuntime(name: "runc" | "crun"): Runtime {
       const stateDir = opts?.stateDir ?? defaultStateDir();
       sweepStale(stateDir);
       const containerDir = join(stateDir, id);
-      mkdirSync(containerDir, { recursive: true });
+      mkdirSync(stateDir, { recursive: true });
+      try {
+        mkdirSync(containerDir);
+      } catch (cause) {
+        throw new ContainerError("CONTAINER_START", `container dir ${containerDir} exists: is id ${id} in use?`, containerDir, { cause });
+      }
       const rootfs = prepareRootfs(spec.rootfs, containerDir);
       const cleanup = () => {
         for (const d of rootfs.cleanup) rmSync(d, { recursive: true, force: true });

@@ -3,10 +3,15 @@ import { CAPABILITY_NUMBERS, DEFAULT_CAPABILITIES, DEFAULT_PATH, capabilityName 
 import { ContainerError } from "./errors.js";
 import type { ContainerSpec } from "./index.js";
 
-/** A fresh container id: 12 hex digits, like Docker's short ids. */
+/**
+ * A fresh container id: 12 hex digits, like Docker's short ids. Ids only name per-container dirs
+ * and cgroups (created exclusively, so a collision fails loudly), so V8's per-process randomly
+ * seeded Math.random suffices and start-up avoids loading the crypto module.
+ */
 export function newContainerId(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(6));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  let id = "";
+  for (let i = 0; i < 3; i++) id += Math.floor(Math.random() * 0x10000).toString(16).padStart(4, "0");
+  return id;
 }
 
 /** The capability names the container keeps: (capabilities ?? default) + capAdd − capDrop. */
