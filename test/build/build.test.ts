@@ -179,6 +179,27 @@ test("concurrent builds into one store all succeed and leave it consistent", asy
   await store.close();
 });
 
+test("the cached IR is invalidated when the spec or an INCLUDEd file changes", async () => {
+  const ctx = fresh();
+  await writeTree(ctx, { "app.vmspec": "FROM scratch\nINCLUDE parts/env.inc\nCOPY f /f\n", "parts/env.inc": "ENV PART=one\n", f: "f" });
+  const storeDir = fresh();
+  const envOf = async (): Promise<string[]> => {
+    const r = await execa("node", [bin, "build", "--store", storeDir, "-t", "inc", "--progress", "quiet", join(ctx, "app.vmspec")], { reject: false });
+    assert.is(r.exitCode, 0, r.stderr);
+    const store = await Store.open(storeDir);
+    const img = await readImage(store, (await store.resolve("inc")).descriptor);
+    await store.close();
+    return img.config.config?.Env ?? [];
+  };
+  assert.ok((await envOf()).includes("PART=one"));
+  assert.ok((await envOf()).includes("PART=one"));
+  await fs.writeFile(join(ctx, "parts", "env.inc"), "ENV PART=two\n");
+  assert.ok((await envOf()).includes("PART=two"));
+  await fs.writeFile(join(ctx, "app.vmspec"), "FROM scratch\nINCLUDE parts/env.inc\nCOPY f /f\nENV MORE=1\n");
+  const env = await envOf();
+  assert.ok(env.includes("PART=two") && env.includes("MORE=1"), env.join(","));
+});
+
 test("a build killed mid-way leaves the store consistent (store verify) and the next build works", async () => {
   const ctx = fresh();
   await writeTree(ctx, { "Dockerfile": "FROM scratch\nCOPY big /big\nCOPY small /small\n", small: "s" });
