@@ -54,5 +54,7 @@ export function parse(tokens: IToken[]): ParseResult {
   const p = parserInstance();
   p.input = tokens;
   const cst = p.spec();
-  return { cst, errors: p.errors.slice() };
+  const errors = p.errors.slice();
+  p.input = []; // do not keep the last file's tokens alive in the shared instance
+  return { cst, errors };
 }
