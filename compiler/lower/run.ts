@@ -4,6 +4,7 @@ import type { RunNode, Span } from "../ast/types.js";
 import { sealOp } from "../ir/canonical.js";
 import type { InlineFile, RunMount, RunOp } from "../ir/types.js";
 import type { LowerContext } from "./context.js";
+import { resolveWorkdir } from "./config.js";
 import { resolveStageRef } from "./stageRef.js";
 import type { StageState } from "./stage.js";
 import { parseMountText } from "./values.js";
@@ -75,6 +76,8 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
         continue;
       }
       let m = r.value;
+      // BuildKit resolves a relative mount target against the WORKDIR.
+      if (!m.target.startsWith("/")) m.target = resolveWorkdir(st.config.workdir, m.target);
       if (r.from !== undefined) {
         const ref = resolveStageRef(ctx, st, r.from, f.span);
         if (ref !== null) {
