@@ -109,6 +109,11 @@ class BuiltinContainer implements ContainerProcess {
     private readonly child: ChildProcess,
     cleanup: () => Promise<void>,
   ) {
+    // The process may exit without reading its input: a write then fails with EPIPE, which is
+    // not an error of the container (Docker ignores it too).
+    child.stdin?.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE" && e.code !== "ECONNRESET") throw e;
+    });
     let status = "";
     (child.stdio[3] as Readable).on("data", (d: Buffer) => (status += d.toString()));
     this.state = ContainerState.Running;

@@ -108,6 +108,11 @@ class OciContainer implements ContainerProcess {
   state = ContainerState.Running;
   private readonly done: Promise<RunResult>;
   constructor(readonly id: string, private readonly child: ChildProcess, logFile: string, cleanup: () => void) {
+    // The process may exit without reading its input: a write then fails with EPIPE, which is
+    // not an error of the container (Docker ignores it too).
+    child.stdin?.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE" && e.code !== "ECONNRESET") throw e;
+    });
     this.done = new Promise((resolve) => {
       child.on("close", (code, signal) => {
         this.state = ContainerState.Stopped;
