@@ -5,6 +5,13 @@ import { execM, execMW } from "./mext";
 import { illegal } from "./trap";
 import * as B from "./bus";
 
+/** Illegal instruction inside a hot executor: records the length (for the tval re-fetch) first. */
+function illegalLen(insn: u32, len: u64): u64 {
+  S.ilen = len;
+  illegal(insn);
+  return S.pc;
+}
+
 // @ts-ignore: decorator
 @inline function immI(insn: u32): u64 { return <u64><i64>(<i32>insn >> 20); }
 // @ts-ignore: decorator
@@ -59,7 +66,7 @@ import * as B from "./bus";
     case 5: t = <i64>a >= <i64>b; break;
     case 6: t = a < b; break;
     case 7: t = a >= b; break;
-    default: illegal(insn); return S.pc;
+    default: return illegalLen(insn, len);
   }
   return t ? pc + immB(insn) : pc + len;
 }
@@ -77,7 +84,7 @@ import * as B from "./bus";
     case 4: v = <u64>M.vload8(va); break;
     case 5: v = <u64>M.vload16(va); break;
     case 6: v = <u64>M.vload32(va); break;
-    default: illegal(insn); return S.pc;
+    default: return illegalLen(insn, len);
   }
   if (S.trapped) return S.pc;
   S.setX((insn >> 7) & 31, v);
@@ -94,7 +101,7 @@ import * as B from "./bus";
     case 1: M.vstore16(va, <u16>v); break;
     case 2: M.vstore32(va, <u32>v); break;
     case 3: M.vstore64(va, v); break;
-    default: illegal(insn); return S.pc;
+    default: return illegalLen(insn, len);
   }
   if (S.trapped) return S.pc;
   return pc + len;
@@ -108,7 +115,7 @@ import * as B from "./bus";
   let r: u64;
   switch ((insn >> 12) & 7) {
     case 0: r = a + imm; break;
-    case 1: if ((insn >> 26) != 0) { illegal(insn); return S.pc; } r = a << (imm & 63); break;
+    case 1: if ((insn >> 26) != 0) { return illegalLen(insn, len); } r = a << (imm & 63); break;
     case 2: r = <i64>a < <i64>imm ? 1 : 0; break;
     case 3: r = a < imm ? 1 : 0; break;
     case 4: r = a ^ imm; break;
@@ -116,7 +123,7 @@ import * as B from "./bus";
       const f6 = insn >> 26;
       if (f6 == 0) r = a >> (imm & 63);
       else if (f6 == 0x10) r = <u64>(<i64>a >> <i64>(imm & 63));
-      else { illegal(insn); return S.pc; }
+      else { return illegalLen(insn, len); }
       break;
     }
     case 6: r = a | imm; break;
@@ -134,15 +141,15 @@ import * as B from "./bus";
   let r: i32;
   switch ((insn >> 12) & 7) {
     case 0: r = a + (<i32>insn >> 20); break;
-    case 1: if ((insn >> 25) != 0) { illegal(insn); return S.pc; } r = a << sh; break;
+    case 1: if ((insn >> 25) != 0) { return illegalLen(insn, len); } r = a << sh; break;
     case 5: {
       const f7 = insn >> 25;
       if (f7 == 0) r = <i32>(<u32>a >> sh);
       else if (f7 == 0x20) r = a >> sh;
-      else { illegal(insn); return S.pc; }
+      else { return illegalLen(insn, len); }
       break;
     }
-    default: illegal(insn); return S.pc;
+    default: return illegalLen(insn, len);
   }
   S.setX((insn >> 7) & 31, <u64><i64>r);
   return pc + len;
@@ -170,11 +177,11 @@ import * as B from "./bus";
     const f3 = (insn >> 12) & 7;
     if (f3 == 0) r = a - b;
     else if (f3 == 5) r = <u64>(<i64>a >> <i64>(b & 63));
-    else { illegal(insn); return S.pc; }
+    else { return illegalLen(insn, len); }
   } else if (f7 == 1) {
     execM(insn, rd, a, b);
     return pc + len;
-  } else { illegal(insn); return S.pc; }
+  } else { return illegalLen(insn, len); }
   S.setX(rd, r);
   return pc + len;
 }
@@ -192,15 +199,15 @@ import * as B from "./bus";
     if (f3 == 0) r = a + b;
     else if (f3 == 1) r = a << (b & 31);
     else if (f3 == 5) r = <i32>(<u32>a >> (<u32>b & 31));
-    else { illegal(insn); return S.pc; }
+    else { return illegalLen(insn, len); }
   } else if (f7 == 0x20) {
     if (f3 == 0) r = a - b;
     else if (f3 == 5) r = a >> (b & 31);
-    else { illegal(insn); return S.pc; }
+    else { return illegalLen(insn, len); }
   } else if (f7 == 1) {
-    if (!execMW(insn, rd, a64, b64)) { illegal(insn); return S.pc; }
+    if (!execMW(insn, rd, a64, b64)) { return illegalLen(insn, len); }
     return pc + len;
-  } else { illegal(insn); return S.pc; }
+  } else { return illegalLen(insn, len); }
   S.setX(rd, <u64><i64>r);
   return pc + len;
 }

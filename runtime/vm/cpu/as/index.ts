@@ -84,14 +84,15 @@ export function ramPtr(): usize {
     case 0x37: return execLui(insn, pc, len);
     case 0x17: return execAuipc(insn, pc, len);
     case 0x6f: return execJal(insn, pc, len);
-    case 0x67: if (((insn >> 12) & 7) != 0) { T.illegal(insn); return S.pc; } return execJalr(insn, pc, len);
-    case 0x0f: execMiscMem(insn); return S.pc;
-    case 0x73: Sys.execSystem(insn); return S.pc;
-    case 0x2f: if (!execA(insn)) T.illegal(insn); return S.pc;
-    case 0x07: execLoadFp(insn); return S.pc;
-    case 0x27: execStoreFp(insn); return S.pc;
-    case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: execFp(insn); return S.pc;
-    default: T.illegal(insn); return S.pc;
+    case 0x67: if (((insn >> 12) & 7) != 0) { S.ilen = len; T.illegal(insn); return S.pc; } return execJalr(insn, pc, len);
+    // The remaining executors use S.pc/S.ilen (S.ilen is only stored on these paths).
+    case 0x0f: S.ilen = len; execMiscMem(insn); return S.pc;
+    case 0x73: S.ilen = len; Sys.execSystem(insn); return S.pc;
+    case 0x2f: S.ilen = len; if (!execA(insn)) T.illegal(insn); return S.pc;
+    case 0x07: S.ilen = len; execLoadFp(insn); return S.pc;
+    case 0x27: S.ilen = len; execStoreFp(insn); return S.pc;
+    case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: S.ilen = len; execFp(insn); return S.pc;
+    default: S.ilen = len; T.illegal(insn); return S.pc;
   }
 }
 
@@ -138,7 +139,6 @@ export function run(budget: i32): i32 {
       len = 2;
       insn = load<u32>(ct + (<usize>(insn & 0xffff) << 2));
     }
-    S.ilen = len;
     S.instret++;
     n--;
     pc = execute(insn, pc, len);

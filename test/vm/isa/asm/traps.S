@@ -248,6 +248,30 @@ main:
   csrw mepc, t0
   csrr a0, mepc
   TEST_EQ(40, a0, 0x80000000)
+  /* reserved encodings inside common opcodes right after a compressed instruction that is */
+  /* not one of the common opcodes: still the full 32-bit tval */
+  la s0, fpbuf
+  TRAP_CLEAR
+  .option push
+  .option rvc
+  c.fld fa0, 0(s0)
+  .option pop
+  .word 0x80000033 /* OP with funct7 = 0x40 */
+  TRAP_EXPECT(41, 2, 0x80000033)
+  TRAP_CLEAR
+  .option push
+  .option rvc
+  c.fld fa0, 0(s0)
+  .option pop
+  .word 0x00002063 /* BRANCH with funct3 = 2 */
+  TRAP_EXPECT(42, 2, 0x00002063)
+  TRAP_CLEAR
+  .word 0x00007003 /* LOAD with funct3 = 7 */
+  TRAP_EXPECT(43, 2, 0x00007003)
+  TRAP_CLEAR
+  .word 0x0000100f /* FENCE.I form with funct3 = 1 is legal; funct3 = 2 is not */
+  .word 0x0000200f
+  TRAP_EXPECT(44, 2, 0x0000200f)
   j pass
   .align 6
   .option push
