@@ -14,6 +14,7 @@ import { exportDockerArchive } from "../../runtime/image/dockerArchive.js";
 import { isValidTag, normalizeTag } from "../../runtime/image/store.js";
 import { STORE_HELP, openStore } from "./store.js";
 import { irCacheKey, loadCachedIr, saveCachedIr } from "../../runtime/build/irCache.js";
+import { applyTriggerInsertions, findOnBuildTriggers } from "../../runtime/build/onbuild.js";
 
 /** The compile options build accepts (as `vmspec compile`). */
 const COMPILE_OPTIONS = [
@@ -185,6 +186,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   // A cached IR (same spec text, options, sources and compiler build) spares loading the compiler.
   const irKey = irCacheKey(specPath, text, copts);
   let ir: Ir | undefined = p.flags.has("no-cache") ? undefined : await loadCachedIr(store, irKey);
+  // A base that gained ONBUILD triggers since the IR was cached: compile again.
+  if (ir && (await findOnBuildTriggers(ir, text, store, contexts).catch(() => [])).length > 0) ir = undefined;
   let texts: string[];
   if (ir) texts = await Promise.all(ir.sourceMap.files.map((f) => import("node:fs/promises").then((m) => m.readFile(f.path, "utf8")).catch(() => "")));
   else {
@@ -200,9 +203,25 @@ export async function run(argv: readonly string[]): Promise<number> {
       return 1;
     }
     ir = r.ir;
-    const sources = sourcesOf(r);
+    let sources = sourcesOf(r);
+    // ONBUILD triggers of base images run right after the child's FROM: splice them into the
+    // spec text and compile again (such IRs are not cached: the base may change under its tag).
+    const ins = await findOnBuildTriggers(ir, text, store, contexts).catch(() => []);
+    let cacheable = r.diagnostics.length === 0;
+    if (ins.length > 0) {
+      for (const i of ins) if (progress !== "quiet" && progress !== "json") process.stderr.write(`#0 ONBUILD triggers of ${i.image}: ${i.triggers.join("; ")}\n`);
+      const r2 = compile(specPath, applyTriggerInsertions(text, ins), copts as CompileOptions, fsReader);
+      if (r2.diagnostics.length > 0) process.stderr.write(renderDiagnostics(r2.diagnostics, sourcesOf(r2), "human"));
+      if (r2.hasErrors || r2.ir === null) {
+        await store.close();
+        return 1;
+      }
+      ir = r2.ir;
+      sources = sourcesOf(r2);
+      cacheable = false;
+    }
     texts = ir.sourceMap.files.map((f) => sources.get(f.path) ?? "");
-    if (r.diagnostics.length === 0) await saveCachedIr(store, irKey, ir).catch(() => undefined);
+    if (cacheable) await saveCachedIr(store, irKey, ir).catch(() => undefined);
   }
   const theIr = ir;
 

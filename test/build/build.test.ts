@@ -200,6 +200,39 @@ test("the cached IR is invalidated when the spec or an INCLUDEd file changes", a
   assert.ok(env.includes("PART=two") && env.includes("MORE=1"), env.join(","));
 });
 
+test("ONBUILD triggers are recorded, run right after a child's FROM, and not inherited further", async () => {
+  const ctx = fresh();
+  await writeTree(ctx, {
+    "base.vmspec": "FROM scratch\nCOPY f /base-f\nONBUILD COPY f /from-trigger\nONBUILD ENV TRIG=1\n",
+    "child.vmspec": "FROM ob/base\nCOPY f /child-f\n",
+    "grandchild.vmspec": "FROM ob/child\nCOPY f /gc-f\n",
+    f: "f",
+  });
+  const storeDir = fresh();
+  const b = async (spec: string, tag: string): Promise<string> => {
+    const r = await execa("node", [bin, "build", "--store", storeDir, "-t", tag, "--progress", "plain", join(ctx, spec)], { reject: false });
+    assert.is(r.exitCode, 0, r.stderr);
+    return r.stderr;
+  };
+  await b("base.vmspec", "ob/base");
+  const log = await b("child.vmspec", "ob/child");
+  assert.match(log, /ONBUILD triggers of ob\/base: COPY f \/from-trigger; ENV TRIG=1/);
+  await b("grandchild.vmspec", "ob/gc");
+  const store = await Store.open(storeDir);
+  const base = await readImage(store, (await store.resolve("ob/base")).descriptor);
+  assert.equal(base.config.config?.OnBuild, ["COPY f /from-trigger", "ENV TRIG=1"]);
+  const child = await readImage(store, (await store.resolve("ob/child")).descriptor);
+  assert.ok(child.config.config?.Env?.includes("TRIG=1"));
+  assert.is(child.config.config?.OnBuild, undefined);
+  assert.equal(child.config.history?.map((h) => h.created_by), ["COPY f /base-f", "COPY f /from-trigger", "COPY f /child-f"]);
+  const gc = await readImage(store, (await store.resolve("ob/gc")).descriptor);
+  assert.is(gc.layers.length, 4, "the grandchild does not run the triggers again");
+  const dir = fresh();
+  await unpackImage(store, (await store.resolve("ob/child")).descriptor, dir);
+  assert.is(await fs.readFile(join(dir, "from-trigger"), "utf8"), "f");
+  await store.close();
+});
+
 test("a build killed mid-way leaves the store consistent (store verify) and the next build works", async () => {
   const ctx = fresh();
   await writeTree(ctx, { "Dockerfile": "FROM scratch\nCOPY big /big\nCOPY small /small\n", small: "s" });
