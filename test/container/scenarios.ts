@@ -161,6 +161,11 @@ export function runtimeSuite(runtime: RuntimeName, tools: string[]): void {
     assert.is(Number(lines[2]) & 1, 1, "IFF_UP");
   });
 
+  t("network host: the host's interfaces", async () => {
+    const r = await sh("ls /sys/class/net", { network: "host" });
+    assert.equal(r.stdout.trim().split(/\s+/).sort(), readdirSync("/sys/class/net").sort());
+  });
+
   t("memory limit: exceeding it is an OOM kill, exit 137", async () => {
     const r = await sh('x=$(head -c 80000000 /dev/zero | tr "\\0" a); echo survived', { limits: { memoryBytes: 24 * 1024 * 1024 } });
     assert.is(r.exitCode, 137);
