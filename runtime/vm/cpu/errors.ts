@@ -32,3 +32,10 @@ export class PhysicalAccessError extends CpuError {
     super(`physical range 0x${address.toString(16)}+${length} is not in guest RAM`, "CPU_PHYS_RANGE");
   }
 }
+
+/** The user-mode runner ran out of guest physical memory (raise it with --memory). */
+export class GuestMemoryExhaustedError extends CpuError {
+  constructor(readonly bytes: number) {
+    super(`out of guest physical memory (${bytes} bytes); use a larger --memory`, "CPU_GUEST_OOM");
+  }
+}

@@ -1,5 +1,6 @@
 // User-mode address space for the Linux runner: physical page allocator, Sv39 page tables in guest RAM, regions with demand paging.
 import type { Hart } from "./hart.js";
+import { GuestMemoryExhaustedError } from "./errors.js";
 
 /** Page protections (Linux PROT_*). */
 export const PROT_READ = 1;
@@ -43,7 +44,7 @@ export class AddressSpace {
   allocPage(): bigint {
     let idx = this.free.pop();
     if (idx === undefined) {
-      if (this.nextPage >= this.ramPages) throw new Error("out of guest physical memory");
+      if (this.nextPage >= this.ramPages) throw new GuestMemoryExhaustedError(this.hart.ramSize);
       idx = this.nextPage++;
     }
     const pa = this.hart.ramBase + BigInt(idx * PAGE);

@@ -6,7 +6,7 @@ import { createHart, Priv, StopReason, type Hart } from "./hart.js";
 import { parseElf, PT_LOAD, PT_PHDR, PT_INTERP } from "./elf.js";
 import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from "./userMemory.js";
 import { newProcess, syscall, writeAll, type ProcessIo } from "./linuxSyscalls.js";
-import { CpuError } from "./errors.js";
+import { CpuError, GuestMemoryExhaustedError } from "./errors.js";
 
 /** How a user-mode run ended. */
 export type UserOutcome =
@@ -167,7 +167,14 @@ export function runUserElf(path: string, args: readonly string[], opts: UserOpti
     }
     if (t.cause === 12 || t.cause === 13 || t.cause === 15) {
       const access = t.cause === 12 ? "fetch" : t.cause === 13 ? "load" : "store";
-      if (mem.fault(Number(t.tval), access)) continue;
+      let handled: boolean;
+      try {
+        handled = mem.fault(Number(t.tval), access);
+      } catch (e) {
+        if (e instanceof GuestMemoryExhaustedError) return { outcome: { kind: "fault", message: e.message }, instret: hart.instret, hart };
+        throw e;
+      }
+      if (handled) continue;
       return { outcome: { kind: "fault", message: `segmentation fault: ${access} at 0x${t.tval.toString(16)}, pc 0x${t.pc.toString(16)}` }, instret: hart.instret, hart };
     }
     const names: Record<number, string> = { 2: "illegal instruction", 3: "breakpoint", 0: "misaligned fetch", 1: "instruction access fault", 5: "load access fault", 7: "store access fault" };

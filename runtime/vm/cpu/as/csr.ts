@@ -39,6 +39,7 @@ const ALL_INTS: u64 = 0xaaa;
 /** medeleg writable bits: every exception except ecall-from-M (11) and reserved 10, 14. */
 const MEDELEG_MASK: u64 = 0xb3ff;
 
+/** CSR storage: one global per CSR, named as in the privileged spec (reset values). */
 export let mstatus: u64 = MS_XL;
 export let medeleg: u64 = 0;
 export let mideleg: u64 = 0;
@@ -76,6 +77,7 @@ export let instrPerTick: u64 = 10;
 /** Set by csrRead/csrWrite when the access is illegal. */
 export let csrIllegal: bool = false;
 
+/** Raw setters used by trap entry/return (no WARL masking, no side effects). */
 export function setMstatusRaw(v: u64): void { mstatus = v; }
 export function setScause(v: u64): void { scause = v; }
 export function setSepc(v: u64): void { sepc = v; }

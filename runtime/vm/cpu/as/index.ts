@@ -149,22 +149,33 @@ export function run(budget: i32): i32 {
   return S.stopReason >= 0 ? S.stopReason : S.STOP_BUDGET;
 }
 
-/** Steps (instructions attempted, including ones that trapped) taken by the last run(). */
 let lastSteps: i32 = 0;
+/** Steps (instructions attempted, including ones that trapped) taken by the last run(). */
 export function getLastSteps(): i32 { return lastSteps; }
 
 // ---- host accessors (not on the hot path) ----
 
+/** Current pc. */
 export function getPc(): u64 { return S.pc; }
+/** Sets the pc. */
 export function setPc(v: u64): void { S.pc = v; }
+/** Integer register i. */
 export function getXReg(i: i32): u64 { return S.getX(<u32>i & 31); }
+/** Sets integer register i (x0 stays 0). */
 export function setXReg(i: i32, v: u64): void { if ((i & 31) != 0) S.setX(<u32>i & 31, v); }
+/** FP register i (raw bits). */
 export function getFReg(i: i32): u64 { return S.getF(<u32>i & 31); }
+/** Sets FP register i (raw bits). */
 export function setFReg(i: i32, v: u64): void { S.setF(<u32>i & 31, v); }
+/** Current privilege (0 U, 1 S, 3 M). */
 export function getPriv(): i32 { return S.priv; }
+/** Sets the privilege (flushes the TLB). */
 export function setPriv(p: i32): void { T.setPriv(p == 1 ? S.PRV_S : (p == 0 ? S.PRV_U : S.PRV_M)); }
+/** Retired instructions. */
 export function getInstret(): u64 { return S.instret; }
+/** Sets the retired-instruction counter. */
 export function setInstret(v: u64): void { S.instret = v; }
+/** Address of the integer register file in linear memory. */
 export function xregsPtr(): usize { return S.XREGS; }
 
 /** Reads a CSR with M-mode rights; returns 0 and sets csrFailed() for an unknown CSR. */
@@ -218,7 +229,9 @@ export function advanceTime(ticks: u64): void { C.timeOffset += ticks; }
 
 /** U-mode exceptions whose cause bit is set stop run() with STOP_HOST_TRAP (user-mode emulation). */
 export function setHostTrapMask(mask: u64): void { T.hostTrapMask = mask; }
+/** Cause of the last exception handed to the host. */
 export function getHostCause(): u64 { return T.hostCause; }
+/** tval of the last exception handed to the host. */
 export function getHostTval(): u64 { return T.hostTval; }
 
 /** Stores covering physical `pa` stop run() with STOP_WATCH after completing (u64 max = none). */
@@ -227,6 +240,7 @@ export function setWatch(pa: u64): void {
   B.watchPage = pa == 0xffffffffffffffff ? pa : pa >> 12;
   M.tlbFlush();
 }
+/** Value stored by the store that hit the watched address. */
 export function getWatchValue(): u64 { return B.watchValue; }
 
 /** Called by the host inside an MMIO callback: the access faults (access-fault exception). */

@@ -201,6 +201,7 @@ export function fetchSlow(va: u64): u32 {
 
 // Fast paths: a TLB hit on a page-internal access is one compare and one host load/store.
 
+/** Loads 8 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
 // @ts-ignore: decorator
 @inline export function vload64(va: u64): u64 {
   const vpn = va >> 12;
@@ -208,6 +209,7 @@ export function fetchSlow(va: u64): u32 {
   if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xff8) return load<u64>(load<u32>(e, 8) + <u32>va);
   return loadSlow(va, 8);
 }
+/** Loads 4 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
 // @ts-ignore: decorator
 @inline export function vload32(va: u64): u32 {
   const vpn = va >> 12;
@@ -215,6 +217,7 @@ export function fetchSlow(va: u64): u32 {
   if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffc) return load<u32>(load<u32>(e, 8) + <u32>va);
   return <u32>loadSlow(va, 4);
 }
+/** Loads 2 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
 // @ts-ignore: decorator
 @inline export function vload16(va: u64): u16 {
   const vpn = va >> 12;
@@ -222,6 +225,7 @@ export function fetchSlow(va: u64): u32 {
   if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffe) return load<u16>(load<u32>(e, 8) + <u32>va);
   return <u16>loadSlow(va, 2);
 }
+/** Loads 1 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
 // @ts-ignore: decorator
 @inline export function vload8(va: u64): u8 {
   const vpn = va >> 12;
@@ -229,6 +233,7 @@ export function fetchSlow(va: u64): u32 {
   if (load<u64>(e) == vpn) return load<u8>(load<u32>(e, 8) + <u32>va);
   return <u8>loadSlow(va, 1);
 }
+/** Stores 8 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
 // @ts-ignore: decorator
 @inline export function vstore64(va: u64, v: u64): void {
   const vpn = va >> 12;
@@ -236,6 +241,7 @@ export function fetchSlow(va: u64): u32 {
   if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xff8) store<u64>(load<u32>(e, 8) + <u32>va, v);
   else storeSlow(va, 8, v);
 }
+/** Stores 4 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
 // @ts-ignore: decorator
 @inline export function vstore32(va: u64, v: u32): void {
   const vpn = va >> 12;
@@ -243,6 +249,7 @@ export function fetchSlow(va: u64): u32 {
   if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffc) store<u32>(load<u32>(e, 8) + <u32>va, v);
   else storeSlow(va, 4, <u64>v);
 }
+/** Stores 2 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
 // @ts-ignore: decorator
 @inline export function vstore16(va: u64, v: u16): void {
   const vpn = va >> 12;
@@ -250,6 +257,7 @@ export function fetchSlow(va: u64): u32 {
   if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffe) store<u16>(load<u32>(e, 8) + <u32>va, v);
   else storeSlow(va, 2, <u64>v);
 }
+/** Stores 1 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
 // @ts-ignore: decorator
 @inline export function vstore8(va: u64, v: u8): void {
   const vpn = va >> 12;
