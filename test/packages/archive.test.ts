@@ -20,7 +20,7 @@ import {
   satisfiesRelation,
 } from "../../runtime/packages/index.js";
 import { gated } from "../support/env.js";
-import { tempDir } from "./support/debs.js";
+import { removeTempDirs, tempDir } from "./support/debs.js";
 import { elfMachine, flipByte, realMirror, sharedCache, startProxy } from "./support/mirror.js";
 
 const Archive = suite("archive");
@@ -99,7 +99,7 @@ gated(Archive, { tools: ["chroot", "dpkg-query"], root: true })("essential=requi
   assert.is(execFileSync("chroot", [root, "/bin/sh", "-c", "echo ok"]).toString(), "ok\n");
   // Maintainer scripts were not run; dpkg runs them now (ordering may need a second pass).
   const env = ["/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND=noninteractive"];
-  for (let pass = 0; pass < 3; pass++) {
+  for (let pass = 0; pass < 5; pass++) {
     try {
       execFileSync("chroot", [root, ...env, "dpkg", "--configure", "-a"], { stdio: "ignore" });
       break;
@@ -241,4 +241,5 @@ needs("offline mode uses only cached metadata and packages", async () => {
   assert.ok(cold instanceof Error, "offline with an empty cache must fail");
 });
 
+Archive.after(removeTempDirs);
 Archive.run();

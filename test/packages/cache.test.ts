@@ -10,7 +10,7 @@ import { Readable } from "node:stream";
 import { BlobCache } from "../../runtime/packages/cache.js";
 import { debLayout } from "../../runtime/packages/debFile.js";
 import { DebFormatError, DigestMismatchError, FetchError } from "../../runtime/packages/errors.js";
-import { tempDir } from "./support/debs.js";
+import { removeTempDirs, tempDir } from "./support/debs.js";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const data = Buffer.from("hello, cache\n".repeat(1000));
@@ -90,4 +90,5 @@ test("malformed .deb containers are DebFormatErrors", async () => {
   }
 });
 
+test.after(removeTempDirs);
 test.run();

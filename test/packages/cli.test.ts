@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gated } from "../support/env.js";
-import { tempDir } from "./support/debs.js";
+import { removeTempDirs, tempDir } from "./support/debs.js";
 import { sharedCache } from "./support/mirror.js";
 
 const Cli = suite("cli");
@@ -74,4 +74,5 @@ needs("lock writes SPEC.lock; --frozen-lockfile checks it; --update reports chan
   assert.is(JSON.parse(readFileSync(`${spec}.lock`, "utf8")).entries.length, 2);
 });
 
+Cli.after(removeTempDirs);
 Cli.run();

@@ -13,7 +13,7 @@ import { extractMember } from "../../runtime/packages/extractFile.js";
 import { SafeRoot } from "../../runtime/packages/safeRoot.js";
 import { unpackDeb } from "../../runtime/packages/unpack.js";
 import { gated } from "../support/env.js";
-import { buildSampleDeb, craftDeb, tempDir } from "./support/debs.js";
+import { buildSampleDeb, craftDeb, removeTempDirs, tempDir } from "./support/debs.js";
 
 const Deb = suite("deb");
 const withDpkg = gated(Deb, { tools: ["dpkg-deb", "dpkg-query", "dpkg"] });
@@ -191,4 +191,5 @@ withDpkg("extractMember pulls one file (following in-package symlinks) without u
   assert.is(viaRegex?.member, "/etc/sample.conf");
 });
 
+Deb.after(removeTempDirs);
 Deb.run();

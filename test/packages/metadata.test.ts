@@ -10,7 +10,7 @@ import { LockfileError, MirrorConfigError, ReleaseError, SignatureError } from "
 import { interpretGpgvStatus } from "../../runtime/packages/gpg.js";
 import { checkFrozen, diffLockfiles, formatChanges, formatLockfile, lockEntry, makeLockfile, parseLockfile } from "../../runtime/packages/lockfile.js";
 import { checkRelease, parseRelease } from "../../runtime/packages/release.js";
-import { tempDir } from "./support/debs.js";
+import { removeTempDirs, tempDir } from "./support/debs.js";
 
 // Example hosts use the reserved `.invalid` TLD (RFC 2606): never a real mirror.
 test("one-line sources.list: options, Signed-By, deb-src and comments", () => {
@@ -162,4 +162,5 @@ test("lockfile diff: added, removed, upgraded, downgraded, changed digest", () =
   assert.equal(diffLockfiles(after, after), []);
 });
 
+test.after(removeTempDirs);
 test.run();

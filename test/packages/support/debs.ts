@@ -1,15 +1,24 @@
 // Test helpers: build .deb files — well-formed ones with the real dpkg-deb, hostile ones by hand
 // (an ar writer plus tar-stream), since dpkg-deb refuses to create escaping entries.
 import { execFileSync } from "node:child_process";
-import { chmodSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as tarStream from "tar-stream";
 
-/** A fresh temp directory. */
+const created: string[] = [];
+
+/** A fresh temp directory (removed by `removeTempDirs`). */
 export function tempDir(prefix = "vmspec-pkg-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  created.push(d);
+  return d;
+}
+
+/** Removes every directory `tempDir` made in this process (register with `suite.after`). */
+export function removeTempDirs(): void {
+  for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 /** Builds a sample package with dpkg-deb: dirs, modes, a symlink, a hard link, a conffile, scripts. */
