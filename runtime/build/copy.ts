@@ -232,10 +232,19 @@ export async function planCopy(inp: CopyInputs): Promise<CopyPlan> {
       const ctxRel = it.rel ? `${it.rel}/${e.path}` : e.path;
       if (inp.root.ignore?.ignores(ctxRel)) continue;
       if (!exclude.empty && (exclude.ignores(e.path) || exclude.ignores(ctxRel))) continue;
-      const mapped: LayerEntry = { ...e, path: at ? `${at}/${e.path}` : e.path };
-      if (e.type === "hardlink" && e.linkname) mapped.linkname = at ? `${at}/${e.linkname}` : e.linkname;
+      let mapped: LayerEntry = { ...e, path: at ? `${at}/${e.path}` : e.path };
+      if (e.type === "hardlink" && e.linkname) {
+        mapped.linkname = at ? `${at}/${e.linkname}` : e.linkname;
+        if (!out.has(mapped.linkname)) {
+          // Its first link was excluded: store this one as a regular file.
+          const abs = join(it.abs, e.path);
+          const st = await fs.lstat(abs);
+          mapped = { ...mapped, type: "file", size: st.size, source: abs, linkname: undefined };
+          delete mapped.linkname;
+        }
+      }
       put(own(mapped));
-      if (e.type === "file") hash.update(`file ${mapped.path} ${e.mode.toString(8)} ${await hashFile(e.source!)}\n`);
+      if (mapped.type === "file") hash.update(`file ${mapped.path} ${e.mode.toString(8)} ${await hashFile(mapped.source!)}\n`);
     }
   }
 

@@ -206,6 +206,20 @@ test("sources never escape the context: '..', symlinks out, absolute symlinks", 
   assert.ok((await fs.lstat(join(dir, "ctx", "root-link"))).isSymbolicLink());
 });
 
+test("hardlinks are kept within a copy; one whose first link is excluded becomes a file", async () => {
+  const ctx = fresh();
+  await writeTree(ctx, { "d/a-first": "shared", "d/keep": "k", ".dockerignore": "d/a-first\n" });
+  await fs.link(join(ctx, "d", "a-first"), join(ctx, "d", "b-second"));
+  await fs.link(join(ctx, "d", "keep"), join(ctx, "d", "keep2"));
+  const r = await buildSpec(store, ctx, "FROM scratch\nCOPY d /d/\n");
+  const dir = fresh();
+  await unpackImage(store, r.manifest, dir);
+  assert.is(await fs.readFile(join(dir, "d", "b-second"), "utf8"), "shared");
+  assert.is(await fs.lstat(join(dir, "d", "a-first")).catch(() => "absent"), "absent");
+  const [k1, k2] = await Promise.all([fs.stat(join(dir, "d", "keep")), fs.stat(join(dir, "d", "keep2"))]);
+  assert.is(k1.ino, k2.ino);
+});
+
 test("WORKDIR creates the directory (once) and sets the config", async () => {
   const ctx = fresh();
   await writeTree(ctx, { f: "x" });
