@@ -60,15 +60,17 @@ export class Clint implements MmioDevice {
   }
 
   /**
-   * Ticks of the time source until some hart's timer fires, 0 if one is already due, or
-   * undefined when no timer is armed. Used by the machine to size run slices and to sleep in WFI.
+   * Ticks of the time source until the next timer fires (> 0), or undefined when no timer lies in
+   * the future (none armed, or all already due: their MTIP is asserted, nothing more will
+   * happen until software moves mtimecmp). Used by the machine to size run slices and to skip or
+   * sleep through WFI.
    */
   ticksUntilNextTimer(): bigint | undefined {
     const now = this.mtime();
     let best: bigint | undefined;
     for (const cmp of this.mtimecmp) {
-      if (cmp === U64_MAX) continue;
-      const d = cmp > now ? cmp - now : 0n;
+      if (cmp === U64_MAX || cmp <= now) continue;
+      const d = cmp - now;
       if (best === undefined || d < best) best = d;
     }
     return best;

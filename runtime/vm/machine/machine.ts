@@ -75,6 +75,8 @@ export class Machine {
   readonly bus: MmioBus;
   readonly layout: BootLayout;
   readonly deterministic: boolean;
+  /** Deterministic mode: guest instructions per mtime tick. */
+  private readonly instructionsPerTick: number;
   private power: PowerEvent | undefined;
   private stopRequested = false;
   private wake: (() => void) | undefined;
@@ -84,6 +86,7 @@ export class Machine {
   constructor(opts: MachineOptions) {
     this.deterministic = opts.deterministic ?? false;
     const ipt = opts.instructionsPerTick ?? DEFAULT_INSTRUCTIONS_PER_TICK;
+    this.instructionsPerTick = ipt;
     const t0 = process.hrtime.bigint();
     const hostTicks = () => Number((process.hrtime.bigint() - t0) / 100n); // 10 MHz (memoryMap TIMEBASE_FREQUENCY)
     const bus = (): MmioBus => this.bus;
@@ -255,7 +258,7 @@ export class Machine {
     const ticks = this.clint.ticksUntilNextTimer();
     if (ticks === undefined) return MAX_SLICE;
     // Deterministic: exactly the instructions until the deadline. Real time: assume ~100 MIPS.
-    const ipt = this.deterministic ? BigInt(DEFAULT_INSTRUCTIONS_PER_TICK) : 10n;
+    const ipt = this.deterministic ? BigInt(this.instructionsPerTick) : 10n;
     const n = ticks * ipt;
     if (n < 1n) return 1;
     return n > BigInt(MAX_SLICE) ? MAX_SLICE : Number(n);
