@@ -8,6 +8,12 @@ import { join } from "node:path";
 
 const bin = new URL("../../../bin/vmspec.js", import.meta.url).pathname;
 const run = (args: string[], cwd?: string) => execa("node", [bin, ...args], { reject: false, cwd });
+/** Asserts an exit code, showing the command's output when it differs. */
+const exits = async (p: ReturnType<typeof run>, code: number) => {
+  const r = await p;
+  assert.is(r.exitCode, code, `exit ${r.exitCode}, expected ${code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+};
 const dir = mkdtempSync(join(tmpdir(), "vmspec-cli-"));
 const good = join(dir, "good.vmspec");
 const bad = join(dir, "bad.vmspec");
@@ -68,12 +74,12 @@ test("check several files: exit 1 if any has errors, 0 otherwise", async () => {
 });
 
 test("usage errors exit 2", async () => {
-  assert.is((await run(["compile"])).exitCode, 2);
-  assert.is((await run(["compile", good, "--emit", "xml"])).exitCode, 2);
-  assert.is((await run(["compile", good, "--bogus"])).exitCode, 2);
-  assert.is((await run(["compile", join(dir, "missing.vmspec")])).exitCode, 2);
-  assert.is((await run(["check"])).exitCode, 2);
-  assert.is((await run(["test", join(dir, "nope")])).exitCode, 2);
+  await exits(run(["compile"]), 2);
+  await exits(run(["compile", good, "--emit", "xml"]), 2);
+  await exits(run(["compile", good, "--bogus"]), 2);
+  await exits(run(["compile", join(dir, "missing.vmspec")]), 2);
+  await exits(run(["check"]), 2);
+  await exits(run(["test", join(dir, "nope")]), 2);
 });
 
 test("--help on each command", async () => {
@@ -89,18 +95,14 @@ test("vmspec test: missing snapshot fails with a diff, --update accepts, then pa
   mkdirSync(t, { recursive: true });
   writeFileSync(join(t, "a.vmspec"), "FROM scratch\nCMD [\"a\"]\n");
   writeFileSync(join(t, "b.vmspec"), "FROM scratch\nRUNN x\n");
-  let r = await run(["test", "."], t);
-  assert.is(r.exitCode, 1);
+  let r = await exits(run(["test", "."], t), 1);
   assert.match(r.stdout, /FAIL a\.vmspec/);
-  r = await run(["test", ".", "--update"], t);
-  assert.is(r.exitCode, 0);
+  r = await exits(run(["test", ".", "--update"], t), 0);
   assert.ok(existsSync(join(t, "a.ir.json")) && existsSync(join(t, "b.errors.txt")));
   assert.ok(existsSync(join(t, "local", "vmspec-test", "a.ir.json")), "actual results in local/");
-  r = await run(["test", "."], t);
-  assert.is(r.exitCode, 0, r.stdout);
+  r = await exits(run(["test", "."], t), 0);
   writeFileSync(join(t, "a.vmspec"), "FROM scratch\nCMD [\"b\"]\n");
-  r = await run(["test", "."], t);
-  assert.is(r.exitCode, 1);
+  r = await exits(run(["test", "."], t), 1);
   assert.match(r.stdout, /-\s+"a"/);
   assert.match(r.stdout, /\+\s+"b"/);
 });
