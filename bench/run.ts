@@ -11,6 +11,10 @@ import { ociConfig } from "../runtime/container/oci.js";
 import { DEFAULT_CAPABILITIES } from "../runtime/container/defaults.js";
 import { hybridCgroups, which } from "../runtime/container/ociRuntime.js";
 import { Store } from "../runtime/image/store.js";
+import { prepareContainer } from "../runtime/container/builtin.js";
+import { helperBinary } from "../runtime/container/helper.js";
+import { buildPlan } from "../runtime/container/plan.js";
+import { encodePlan, RecordingSyscalls } from "../runtime/container/syscalls.js";
 import { createLayerFromDir } from "../runtime/image/layer.js";
 import { appendLayer, scratchImage, updateConfig, writeImage } from "../runtime/image/manifest.js";
 
@@ -60,6 +64,71 @@ function time(label: string, argv: string[], env?: NodeJS.ProcessEnv): void {
   console.log(`${label.padEnd(44)} mean ${mean.toFixed(1).padStart(6)} ms  median ${ms[ms.length >> 1]!.toFixed(1).padStart(6)} ms  min ${ms[0]!.toFixed(1).padStart(6)} ms`);
 }
 
+/**
+ * The design measurement behind the C helper: the built-in runtime's full start-up plan executed
+ * by the helper, vs a util-linux script doing only part of the same work (overlay, /proc, /dev
+ * with nodes, devpts, shm, sysfs, 3 masks, 1 read-only path, then chroot — which is not even
+ * safe, see docs/containers.md). Both run `true`; no Node involved.
+ */
+function setupComparison(dir: string, rfs: string): void {
+  const w = join(dir, "setup");
+  const root = join(w, "root");
+  const fresh = () => {
+    rmSync(w, { recursive: true, force: true });
+    for (const d of ["u", "wk", "root"]) mkdirSync(join(w, d), { recursive: true });
+  };
+  const script = join(dir, "setup.sh");
+  writeFileSync(
+    script,
+    [
+      "set -e",
+      `R=${root}`,
+      "mount --make-rprivate /",
+      `mount -t overlay overlay -o lowerdir=${rfs},upperdir=${w}/u,workdir=${w}/wk $R`,
+      "mkdir -p $R/proc $R/dev $R/sys",
+      "mount -t proc proc $R/proc",
+      "mount -t tmpfs -o mode=755 tmpfs $R/dev",
+      ...[["null", 1, 3], ["zero", 1, 5], ["full", 1, 7], ["random", 1, 8], ["urandom", 1, 9], ["tty", 5, 0]].map(([n, a, b]) => `mknod -m 666 $R/dev/${n} c ${a} ${b}`),
+      "mkdir -p $R/dev/pts $R/dev/shm",
+      "mount -t devpts -o newinstance,ptmxmode=0666 devpts $R/dev/pts",
+      "mount -t tmpfs shm $R/dev/shm",
+      "mount -t sysfs -o ro sysfs $R/sys",
+      "for p in /proc/keys /proc/timer_list /proc/keys; do mount --bind /dev/null $R$p; done",
+      "mount -o bind,ro $R/proc/sys $R/proc/sys",
+      "exec unshare --root=$R /bin/true",
+    ].join("\n") + "\n",
+  );
+  const plan = new RecordingSyscalls();
+  buildPlan(
+    prepareContainer(
+      { rootfs: { kind: "dir", path: rfs }, args: ["/bin/true"] },
+      { mount: { kind: "overlay", target: root, lower: [rfs], upper: join(w, "u"), work: join(w, "wk") }, readDirs: [rfs], cleanup: [] },
+      "bench",
+      [],
+    ),
+    plan,
+  );
+  const helper = helperBinary();
+  const measure = (label: string, argv: string[]): void => {
+    const ms: number[] = [];
+    for (let i = 0; i < N; i++) {
+      fresh();
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
+      ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (r.status !== 0) {
+        console.log(`${label.padEnd(44)} FAILED: ${r.stderr.toString().trim().slice(0, 200)}`);
+        return;
+      }
+    }
+    ms.sort((a, b) => a - b);
+    console.log(`${label.padEnd(44)} mean ${(ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(1).padStart(6)} ms  median ${ms[ms.length >> 1]!.toFixed(1).padStart(6)} ms  min ${ms[0]!.toFixed(1).padStart(6)} ms`);
+  };
+  measure("setup: C helper, full plan (no Node)", [helper, ...encodePlan(plan.ops)]);
+  measure("setup: util-linux script, partial (no Node)", ["unshare", "--mount", "--uts", "--ipc", "--net", "--pid", "--fork", "sh", script]);
+  rmSync(w, { recursive: true, force: true });
+}
+
 const dir = mkdtempSync(join(tmpdir(), "vmspec-bench-run-"));
 try {
   const rfs = rootfs(dir);
@@ -87,6 +156,7 @@ try {
       hybridCgroups() ? ["unshare", "-m", "sh", "-c", 'umount -l /sys/fs/cgroup/unified && exec "$@"', "sh", ...crun] : crun,
     );
   }
+  setupComparison(dir, rfs);
   if (which("podman")) {
     // podman needs cgroupfs, no network and the lower ulimits on this host (see the issue).
     time("podman run --rm (runc, cgroupfs, net none)", [
