@@ -15,6 +15,13 @@ import { encodeDeviceTree } from "./deviceTree.js";
 import { GuestFaultError, MachineError } from "./errors.js";
 import * as M from "./memoryMap.js";
 
+/** CSR numbers read for diagnostics and the SEIP workaround (privileged spec §2.2, Tables 2.2–2.5). */
+const CSR_SATP = 0x180;
+const CSR_MIP = 0x344;
+const CSR_MEPC = 0x341;
+const CSR_MCAUSE = 0x342;
+const CSR_MTVAL = 0x343;
+
 /** Guest instructions per mtime tick in deterministic mode: a nominal 100 MIPS at 10 MHz. */
 export const DEFAULT_INSTRUCTIONS_PER_TICK = 10;
 /** Wall-clock epoch of the RTC in deterministic mode: 2025-01-01T00:00:00Z, in ns. */
@@ -186,7 +193,7 @@ export class Machine {
   private clearLatchedSeip(): void {
     const seip = 1n << BigInt(Irq.SEIP);
     const mip = BigInt.asUintN(64, this.hart.mip);
-    if (mip & seip) this.hart.writeCsr(0x344, mip & ~seip);
+    if (mip & seip) this.hart.writeCsr(CSR_MIP, mip & ~seip);
   }
 
   private noteFault(): void {
@@ -293,17 +300,17 @@ export class Machine {
   /** True when the pc is a physical address: M-mode, or S/U-mode with satp.MODE = Bare. */
   private fetchIsPhysical(): boolean {
     if (this.hart.priv === Priv.M) return true;
-    const satp = this.hart.readCsr(0x180) ?? 0n;
-    return BigInt.asUintN(64, satp) >> 60n === 0n;
+    const satp = this.hart.readCsr(CSR_SATP) ?? 0n;
+    return BigInt.asUintN(64, satp) >> 60n === 0n; // satp.MODE (bits 63:60) = Bare
   }
 
   /** The hart is executing outside RAM: there is nothing there, so it can never recover. */
   private raiseStuck(): never {
     const h = this.hart;
     const csr = (n: number) => BigInt.asUintN(64, h.readCsr(n) ?? 0n);
-    const mcause = csr(0x342);
-    const mepc = csr(0x341);
-    const mtval = csr(0x343);
+    const mcause = csr(CSR_MCAUSE);
+    const mepc = csr(CSR_MEPC);
+    const mtval = csr(CSR_MTVAL);
     const first = this.busFaults[0];
     const detail = [
       `hart is executing at unmapped address 0x${BigInt.asUintN(64, h.pc).toString(16)} (no trap handler)`,
