@@ -15,6 +15,7 @@ import {
 import { newContainerId } from "../../runtime/container/process.js";
 import { listRecords, logPath, removeRecord, writeRecord, type ContainerRecord } from "../../runtime/container/records.js";
 
+/** `vmspec run --help`. */
 export const HELP = `Usage: vmspec run [OPTIONS] IMAGE|SPEC [COMMAND [ARG...]]
        vmspec run [OPTIONS] --rootfs DIR COMMAND [ARG...]
 

@@ -22,7 +22,7 @@ import { readRootfsText } from "./rootfsFiles.js";
 import { defaultStateDir, markOwner, sweepStale } from "./stateDir.js";
 import { encodePlan, RecordingSyscalls } from "./syscalls.js";
 import { resolveUser } from "./user.js";
-import { signalName, parseStatus } from "./status.js";
+import { parseStatus } from "./status.js";
 
 /** Host-side checks of mounts: absolute targets, existing sources. */
 export function prepareMounts(spec: ContainerSpec): PreparedMount[] {
@@ -223,4 +223,3 @@ export const builtinRuntime: Runtime = {
   },
 };
 
-export { signalName };
