@@ -6,6 +6,7 @@ import type { Op, OpId, Platform, Stage } from "../ir/types.js";
 import type { SourceFile } from "../program.js";
 import { expandWord, type ExpandEnv } from "../words/expand.js";
 import { Scope } from "./scope.js";
+import { lineCol, lineStarts } from "../diagnostics/format.js";
 
 /** Options of one compile (CLI flags). */
 export interface CompileOptions {
@@ -34,7 +35,16 @@ export class LowerContext {
   /** Stage ARGs declared so far, checked for use once every stage is lowered. */
   readonly declaredArgs = new Set<import("./scope.js").ArgBinding>();
   /** Every stage's name (lowercase) in source order, set before stages are lowered. */
-  allStageNames: (string | null)[] = [];
+  allStageNames = new Set<string>();
+  /** Line starts per file, computed on first use (only diagnostics that quote a line need them). */
+  private readonly lineStartsCache = new Map<number, number[]>();
+
+  /** 1-based line of a span's start. */
+  lineOf(span: Span): number {
+    let starts = this.lineStartsCache.get(span.file);
+    if (starts === undefined) this.lineStartsCache.set(span.file, (starts = lineStarts(this.files[span.file]?.text ?? "")));
+    return lineCol(starts, span.offset).line;
+  }
 
   constructor(
     readonly files: readonly SourceFile[],

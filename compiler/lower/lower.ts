@@ -96,13 +96,13 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
 
   // Stage names (lowercased, unique).
   const names: (string | null)[] = stageNodes.map(({ from }) => from.stageName?.text.toLowerCase() ?? null);
-  ctx.allStageNames = names;
+  for (const nm of names) if (nm !== null) ctx.allStageNames.add(nm);
   const firstDef = new Map<string, Span>();
   names.forEach((nm, idx) => {
     if (nm === null) return;
     const prev = firstDef.get(nm);
     const sp = stageNodes[idx]!.from.stageName!.span;
-    if (prev !== undefined) ctx.report("duplicateStage", sp, [nm, lineOf(ctx, prev)]);
+    if (prev !== undefined) ctx.report("duplicateStage", sp, [nm, ctx.lineOf(prev)]);
     else firstDef.set(nm, sp);
   });
 
@@ -160,10 +160,19 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
 
   // Op ids in creation order (deterministic); an id made at several places lists every span.
   const sourceOps: Record<string, Span[]> = {};
+  const seenSpans = new Set<string>();
   for (const [id, span] of ctx.spans) {
     const list = sourceOps[id];
     if (list === undefined) sourceOps[id] = [span];
-    else if (!list.some((s) => s.file === span.file && s.offset === span.offset)) list.push(span);
+    else {
+      // Identical ops (e.g. every `FROM scratch`) share an id; keep each span once, in linear time.
+      const key = `${id}\0${span.file}:${span.offset}`;
+      if (list.length === 1) seenSpans.add(`${id}\0${list[0]!.file}:${list[0]!.offset}`);
+      if (!seenSpans.has(key)) {
+        seenSpans.add(key);
+        list.push(span);
+      }
+    }
   }
   const sortedArgs: Record<string, string> = {};
   for (const k of Object.keys(buildArgs).sort()) sortedArgs[k] = buildArgs[k]!;
@@ -179,12 +188,6 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   return { ir };
 }
 
-function lineOf(ctx: LowerContext, span: Span): number {
-  const text = ctx.files[span.file]?.text ?? "";
-  let line = 1;
-  for (let i = text.indexOf("\n"); i >= 0 && i < span.offset; i = text.indexOf("\n", i + 1)) line++;
-  return line;
-}
 
 /** Declares the ARGs of one ARG instruction into `scope` (A1–A3). */
 export function declareArgs(

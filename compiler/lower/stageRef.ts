@@ -30,7 +30,7 @@ export function resolveStageRef(ctx: LowerContext, st: StageState, ref: string, 
     }
     return stageFrom(ctx, st, i);
   }
-  if (ctx.allStageNames.includes(name)) {
+  if (ctx.allStageNames.has(name)) {
     ctx.report("stageAfterUse", span, [ref]);
     return null;
   }
