@@ -97,3 +97,4 @@ function ratio(label: string, make: (n: number) => string, n: number): void {
 ratio("1 MB line (RUN echo aaaa…)", (n) => `FROM scratch\nRUN echo ${"a".repeat(n)}\nENV X=${"b".repeat(n)}\n`, 500_000);
 ratio("10k nested ${ in ENV", (n) => `FROM scratch\nENV X=${"${a:-".repeat(n)}x${"}".repeat(n)}\n`, 10_000);
 ratio("50k instructions", (n) => generateSpec(n), 25_000);
+ratio("10k identical stages", (n) => "FROM scratch AS a\nCOPY --from=busybox / /\n".repeat(n), 5_000);
