@@ -47,21 +47,35 @@ async function storeImage(dir: string, rfs: string): Promise<string> {
   return root;
 }
 
+const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+/**
+ * Runs argv N+1 times (the first is a warm-up) and prints wall-clock mean/median/min; with GNU
+ * time also the mean CPU time (user+sys of the whole process tree), which a loaded machine
+ * distorts far less than wall time.
+ */
 function time(label: string, argv: string[], env?: NodeJS.ProcessEnv): void {
   const ms: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < N + 1; i++) {
+    const full = gnuTime ? [gnuTime, "-f", "vmspec-bench-cpu %U %S", ...argv] : argv;
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"], env: env ?? process.env });
+    const r = spawnSync(full[0]!, full.slice(1), { stdio: ["ignore", "ignore", "pipe"], env: env ?? process.env });
     const dt = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) {
       console.log(`${label.padEnd(44)} FAILED (status ${r.status}): ${r.stderr.toString().trim().slice(0, 200)}`);
       return;
     }
-    if (i > 0) ms.push(dt); // first run warms caches (and builds the helper)
+    const m = /vmspec-bench-cpu ([\d.]+) ([\d.]+)/.exec(r.stderr.toString());
+    if (i > 0) {
+      ms.push(dt); // the first run warms caches (and builds the helper)
+      if (m) cpu.push((Number(m[1]) + Number(m[2])) * 1000);
+    }
   }
   ms.sort((a, b) => a - b);
   const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
-  console.log(`${label.padEnd(44)} mean ${mean.toFixed(1).padStart(6)} ms  median ${ms[ms.length >> 1]!.toFixed(1).padStart(6)} ms  min ${ms[0]!.toFixed(1).padStart(6)} ms`);
+  const cpuText = cpu.length > 0 ? `  cpu ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(0).padStart(4)} ms` : "";
+  console.log(`${label.padEnd(44)} mean ${mean.toFixed(1).padStart(6)} ms  median ${ms[ms.length >> 1]!.toFixed(1).padStart(6)} ms  min ${ms[0]!.toFixed(1).padStart(6)} ms${cpuText}`);
 }
 
 /**
