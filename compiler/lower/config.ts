@@ -85,7 +85,7 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
       return;
     }
     case "expose": {
-      const ports = new Set(cfg.exposedPorts);
+      const ports = st.ports;
       for (const w of n.items) {
         const v = ctx.expand(w, scope);
         if (v === null) continue;
@@ -93,18 +93,16 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
         if (!r.ok) ctx.report("badPort", w.span, [v, r.message], r.hint);
         else for (const p of r.value) ports.add(p);
       }
-      cfg.exposedPorts = [...ports].sort(comparePorts);
       return;
     }
     case "volume": {
-      const vols = new Set(cfg.volumes);
+      const vols = st.volumes;
       for (const w of n.items) {
         const v = ctx.expand(w, scope);
         if (v === null) continue;
         if (v.trim() === "") ctx.report("emptyVolume", w.span);
         else vols.add(v);
       }
-      cfg.volumes = [...vols].sort();
       return;
     }
     case "shell":
@@ -176,7 +174,8 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
   }
 }
 
-function comparePorts(a: string, b: string): number {
+/** Orders `port/proto` strings by port number, then protocol. */
+export function comparePorts(a: string, b: string): number {
   const [pa, ta] = a.split("/");
   const [pb, tb] = b.split("/");
   return Number(pa) - Number(pb) || (ta! < tb! ? -1 : ta! > tb! ? 1 : 0);

@@ -7,7 +7,7 @@ import { sealOp } from "../ir/canonical.js";
 import { IR_VERSION, type Ir, type Platform, type SourceOp, type Stage } from "../ir/types.js";
 import type { Program } from "../program.js";
 import { LowerContext, type CompileOptions } from "./context.js";
-import { lowerConfigInstruction } from "./config.js";
+import { comparePorts, lowerConfigInstruction } from "./config.js";
 import { lowerCopy } from "./copy.js";
 import { finishMachine, lowerMachineInstruction, prescanArch } from "./machine.js";
 import { lowerRun } from "./run.js";
@@ -266,6 +266,8 @@ function startStage(
     cmdSet: false,
     imageBased: false,
     seen: new Map(),
+    ports: new Set(),
+    volumes: new Set(),
   };
   const lower = imageText.toLowerCase();
   const stageIdx = ctx.stageNames.get(lower);
@@ -278,6 +280,8 @@ function startStage(
     st.current = base.output;
     st.dependsOn.add(stageIdx);
     st.config = copyConfig(base.config);
+    st.ports = new Set(base.config.exposedPorts);
+    st.volumes = new Set(base.config.volumes);
     st.machine = copyMachine(base.machine);
     st.scope = newScope(envFromList(base.config.env));
     // A2: ARGs of the base stage stay in scope (the same bindings, so use is tracked once).
@@ -386,6 +390,8 @@ function finishStage(ctx: LowerContext, st: StageState): void {
   finishMachine(ctx, st);
   ctx.stageScopes[st.index] = st.scope;
   st.config.env = st.scope.env.toList();
+  st.config.exposedPorts = [...st.ports].sort(comparePorts);
+  st.config.volumes = [...st.volumes].sort();
   const stage: Stage = {
     index: st.index,
     name: st.name,

@@ -32,6 +32,9 @@ export interface StageState {
   cmdSet: boolean;
   /** The stage (transitively) starts from an image whose ENV the compiler cannot see. */
   imageBased: boolean;
+  /** EXPOSEd ports and VOLUMEs so far (sorted into the config when the stage ends). */
+  ports: Set<string>;
+  volumes: Set<string>;
   /** Spans of MACHINE/KERNEL/NETWORK seen in this stage (for the "more than once" warning). */
   seen: Map<string, Span>;
 }
