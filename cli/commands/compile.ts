@@ -53,6 +53,7 @@ export function formatFrom(values: Map<string, string[]>): DiagFormat | { error:
 
 /** Runs `vmspec compile`. */
 export async function run(argv: readonly string[]): Promise<number> {
+  if (argv.some((a, i) => a === "--emit=ts" || (a === "--emit" && argv[i + 1] === "ts"))) return (await import("../../tooling/emit-ts/compileTs.js")).runCompileTs(argv); // issue 8 (tooling): --emit ts dispatch
   const p = parseArgs(argv, [...COMPILE_OPTIONS, { name: "output", short: "o", value: true }, { name: "emit", value: true }]);
   if (p.flags.has("help")) {
     process.stdout.write(HELP);

@@ -1,0 +1,44 @@
+// `vmspec compile FILE --emit ts`: the CLI side of the TypeScript emitter (dispatched from
+// cli/commands/compile.ts). Prints diagnostics like `vmspec compile`; writes the module only when
+// the spec compiles without errors.
+import { readFileSync, writeFileSync } from "node:fs";
+import { compile } from "../../compiler/compile.js";
+import { one, parseArgs } from "../../cli/args.js";
+import { fsReader, renderDiagnostics, sourcesOf, summary } from "../../cli/diagnostics.js";
+import { COMPILE_OPTIONS, compileOptionsFrom, formatFrom } from "../../cli/commands/compile.js";
+import { emitTypeScript } from "./emit.js";
+
+/** Runs `vmspec compile … --emit ts` with the full compile argv. */
+export async function runCompileTs(argv: readonly string[]): Promise<number> {
+  const p = parseArgs(argv, [...COMPILE_OPTIONS, { name: "output", short: "o", value: true }, { name: "emit", value: true }, { name: "builder-import", value: true }]);
+  const opts = compileOptionsFrom(p.values);
+  const format = formatFrom(p.values);
+  const errors = [...p.errors];
+  if (typeof opts === "string") errors.push(opts);
+  if (typeof format !== "string") errors.push(format.error);
+  if (p.positionals.length !== 1) errors.push("expected exactly one FILE");
+  if (errors.length > 0 || typeof opts === "string" || typeof format !== "string") {
+    process.stderr.write(`vmspec compile: ${errors.join("; ")}\n(see vmspec compile --help)\n`);
+    return 2;
+  }
+  const file = p.positionals[0]!;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    process.stderr.write(`vmspec compile: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
+    return 2;
+  }
+  const r = compile(file, text, opts, fsReader);
+  if (r.diagnostics.length > 0) {
+    process.stderr.write(renderDiagnostics(r.diagnostics, sourcesOf(r), format));
+    if (format === "human") process.stderr.write(summary(r.diagnostics));
+  }
+  if (r.hasErrors) return 1;
+  const bi = one(p, "builder-import");
+  const out = await emitTypeScript(text, { path: file, compileOptions: opts, ...(bi !== undefined && { builderImport: bi }) });
+  const o = one(p, "output");
+  if (o === undefined) process.stdout.write(out);
+  else writeFileSync(o, out);
+  return 0;
+}
