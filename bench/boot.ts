@@ -2,7 +2,8 @@
 // busybox initramfs, on our machine (real-time and deterministic modes) and, when installed, on
 // `qemu-system-riscv64 -machine virt` (TCG) with the same kernel, firmware, initramfs and command
 // line. Prints wall time and this process's CPU time to the marker, and guest instructions.
-// Run: npm run build && node dist/bench/boot.js   (QEMU: apt-get install qemu-system-misc)
+// Run: npm run build && node dist/bench/boot.js [--no-qemu] [--realtime-only|--deterministic-only]
+// (QEMU, the reference only: apt-get install qemu-system-misc; the product never needs it)
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
