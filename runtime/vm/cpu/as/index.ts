@@ -111,10 +111,15 @@ export function run(budget: i32): i32 {
   let n = budget;
   const ct = ctable;
   let pc = S.pc;
+  // The current fetch page (virtual page number and host addend), valid until the next attention
+  // (every TLB flush, trap, privilege or translation change raises attention).
+  let fvpn: u64 = 0xffffffffffffffff;
+  let fadd: u32 = 0;
   while (n > 0) {
     if (S.attn) {
       S.attn = false;
       S.trapped = false;
+      fvpn = 0xffffffffffffffff;
       S.pc = pc;
       if (S.stopReason >= 0) break;
       if (S.irqCheck) {
@@ -124,15 +129,21 @@ export function run(budget: i32): i32 {
       }
     }
     S.pc = pc;
-    // Fetch through the fetch TLB (a 4-byte read is safe unless the halfword sits at the page end).
-    const vpn = pc >> 12;
-    const e = M.TLB_FETCH + ((<usize>vpn & (M.TLB_N - 1)) << 4);
     let insn: u32;
-    if (load<u64>(e) == vpn && (<u32>pc & 0xfff) != 0xffe) {
-      insn = load<u32>(load<u32>(e, 8) + <u32>pc);
+    if ((pc >> 12) == fvpn && (<u32>pc & 0xfff) != 0xffe) {
+      insn = load<u32>(fadd + <u32>pc);
     } else {
-      insn = M.fetchSlow(pc);
-      if (S.trapped) { S.instret++; n--; pc = S.pc; continue; } // the fault already un-counted the instruction
+      // Fetch through the fetch TLB (a 4-byte read is safe unless the halfword sits at the page end).
+      const vpn = pc >> 12;
+      const e = M.TLB_FETCH + ((<usize>vpn & (M.TLB_N - 1)) << 4);
+      if (load<u64>(e) == vpn && (<u32>pc & 0xfff) != 0xffe) {
+        fvpn = vpn;
+        fadd = load<u32>(e, 8);
+        insn = load<u32>(fadd + <u32>pc);
+      } else {
+        insn = M.fetchSlow(pc);
+        if (S.trapped) { S.instret++; n--; pc = S.pc; continue; } // the fault already un-counted the instruction
+      }
     }
     let len: u64 = 4;
     if ((insn & 3) != 3) {

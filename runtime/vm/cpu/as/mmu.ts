@@ -25,6 +25,8 @@ let tlbSuper: bool = false;
 export function tlbFlush(): void {
   for (let i: usize = 0; i < 3 * TLB_N; i++) store<u64>(TLB + (i << 4), 0xffffffffffffffff);
   tlbSuper = false;
+  // The step loop caches the current fetch page; attention makes it drop that cache.
+  S.attn = true;
 }
 
 /** sfence.vma: rs1 != x0 flushes one virtual page, otherwise everything (the TLB is not ASID-tagged). */
@@ -35,6 +37,7 @@ export function sfenceVma(va: u64, byAddr: bool): void {
     const e = TLB + k * TLB_N * 16 + ((<usize>vpn & TLB_MASK) << 4);
     if (load<u64>(e) == vpn) store<u64>(e, 0xffffffffffffffff);
   }
+  S.attn = true;
 }
 
 /** Set by translate() when the walk failed (the exception is already raised). */
