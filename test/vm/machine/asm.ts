@@ -35,3 +35,14 @@ export function fakeKernel(imageSize = 4 << 20): Uint8Array {
   img.set(new TextEncoder().encode("RISCV\0\0\0RSC\x05"), 0x30);
   return img;
 }
+
+/** csrrs rd, csr, rs1 (Zicsr; `csrs csr, rs1` when rd = 0, `csrr rd, csr` when rs1 = 0). */
+export const csrrs = (rd: number, csr: number, rs1: number) => (csr << 20) | (rs1 << 15) | (2 << 12) | (rd << 7) | 0x73;
+/** srli rd, rs1, shamt. */
+export const srli = (rd: number, rs1: number, shamt: number) => (shamt << 20) | (rs1 << 15) | (5 << 12) | (rd << 7) | 0x13;
+/** slli rd, rs1, shamt. */
+export const slli = (rd: number, rs1: number, shamt: number) => (shamt << 20) | (rs1 << 15) | (1 << 12) | (rd << 7) | 0x13;
+/** andi rd, rs1, imm12. */
+export const andi = (rd: number, rs1: number, imm: number) => ((imm & 0xfff) << 20) | (rs1 << 15) | (7 << 12) | (rd << 7) | 0x13;
+/** add rd, rs1, rs2. */
+export const add = (rd: number, rs1: number, rs2: number) => (rs2 << 20) | (rs1 << 15) | (rd << 7) | 0x33;

@@ -6,9 +6,9 @@ import { FDT_MAGIC } from "../../../runtime/vm/machine/fdt.js";
 import { FW_DYNAMIC_INFO_MAGIC } from "../../../runtime/vm/machine/bootLayout.js";
 import { GuestFaultError } from "../../../runtime/vm/machine/errors.js";
 import { Machine } from "../../../runtime/vm/machine/machine.js";
-import { addi, fakeKernel, jr, lui, lw, program, reg, spin, store } from "./asm.js";
+import { add, addi, andi, csrrs, fakeKernel, jr, lui, lw, program, reg, slli, spin, srli, store } from "./asm.js";
 
-const { t0, t1 } = reg;
+const { t0, t1, t2 } = reg;
 
 function machine(firmware: number[], deterministic = true) {
   return new Machine({ memorySize: 64 << 20, firmware: program(firmware), kernel: fakeKernel(), bootargs: "x", deterministic });
@@ -80,6 +80,25 @@ test("a jump to unmapped memory is reported as an instruction access fault", asy
     assert.instance(e, GuestFaultError);
     assert.match((e as Error).message, "instruction access fault");
   }
+});
+
+test("SEIP latched by a mip read-modify-write while the PLIC line is high clears when the line drops", async () => {
+  // What OpenSBI does while the UART's S-mode interrupt is pending: csrs mip, STIP. Then the
+  // S-mode context claims the source, which lowers SEIP; mip.SEIP must then read 0.
+  const m = machine([
+    lui(t0, 0x10000), addi(t1, 0, 1), store(0, t1, t0, 1), //   UART IER = RDI
+    lui(t0, 0x0c000), store(2, t1, t0, 40), //                  PLIC priority[10] = 1
+    lui(t0, 0x0c002), addi(t1, 0, 0x400), store(2, t1, t0, 0x80), // context 1 (S) enables source 10
+    addi(t0, 0, 0x20), csrrs(0, 0x344, t0), //                 csrs mip, STIP (SEIP line is high now)
+    lui(t0, 0x0c201), lw(t1, t0, 4), //                         claim on context 1 → 10, line drops
+    csrrs(t2, 0x344, 0), srli(t2, t2, 9), andi(t2, t2, 1), //   t2 = mip.SEIP
+    slli(t2, t2, 16), lui(t0, 0x100), lui(t1, 0x3), addi(t1, t1, 0x333), add(t1, t1, t2),
+    store(2, t1, t0, 0), //                                     FINISHER_FAIL with code = mip.SEIP
+    spin(),
+  ]);
+  m.input([0x41]);
+  assert.equal(await m.run({ timeoutMs: 10_000 }), { kind: "poweroff", status: 0 }, "mip.SEIP stayed set");
+  assert.is(m.plic.isPending(10), false, "claimed");
 });
 
 test("real-time mode runs the same firmware", async () => {
