@@ -76,15 +76,17 @@ randomSet("int", INT_PROGRAMS, INT_LENGTH);
 randomSet("fp", FP_PROGRAMS, FP_LENGTH);
 
 for (const name of cTests()) {
-  t(`C program ${name} (-O2 -static) behaves as under qemu`, () => {
-    const elf = buildC(join(isaDir, "c", name), dir);
-    const args = name === "system.c" ? [join(repoRoot, "README.md"), "two words"] : [];
-    const a = ours(elf, args), b = qemu(elf, args);
-    assert.is(a.stdout.toString(), b.stdout.toString());
-    assert.is(a.stderr.toString(), b.stderr.toString());
-    assert.is(a.status, b.status);
-    assert.ok(a.stdout.length > 0);
-  });
+  for (const opt of ["-O2", "-Os", "-O0"]) {
+    t(`C program ${name} (${opt} -static) behaves as under qemu`, () => {
+      const elf = buildC(join(isaDir, "c", name), dir, opt);
+      const args = name === "system.c" ? [join(repoRoot, "README.md"), "two words"] : [];
+      const a = ours(elf, args), b = qemu(elf, args);
+      assert.is(a.stdout.toString(), b.stdout.toString());
+      assert.is(a.stderr.toString(), b.stderr.toString());
+      assert.is(a.status, b.status);
+      assert.ok(a.stdout.length > 0);
+    });
+  }
 }
 
 t("a program that faults is reported as a fault, not a crash", () => {

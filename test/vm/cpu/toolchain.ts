@@ -36,10 +36,10 @@ export function buildAsm(name: string, outDir: string, subdir = "asm"): string {
   return out;
 }
 
-/** Builds a static Linux C program at -O2; returns the ELF path. */
-export function buildC(src: string, outDir: string, extra: string[] = []): string {
-  const out = join(outDir, basename(src, ".c"));
-  execFileSync(CC, ["-O2", "-static", "-o", out, src, ...extra, "-lm"], { stdio: "pipe" });
+/** Builds a static Linux C program (default -O2); returns the ELF path. */
+export function buildC(src: string, outDir: string, opt = "-O2"): string {
+  const out = join(outDir, `${basename(src, ".c")}${opt}`);
+  execFileSync(CC, [opt, "-static", "-o", out, src, "-lm"], { stdio: "pipe" });
   return out;
 }
 
