@@ -157,7 +157,8 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
       if (!s) continue;
       const value = s.value !== undefined ? Buffer.from(s.value) : await fs.readFile(s.file!);
       if (m.env) secretEnv.push(`${m.env}=${value.toString("utf8")}`);
-      if (m.target) {
+      // An env-only secret has no file (the compiler may normalize its empty target to "/").
+      if (m.target && !(m.env && m.target === "/")) {
         // Secrets live in the step's private work dir and are bind-mounted: never in a layer.
         const f = join(work, `secret-${mounts.length}`);
         await fs.writeFile(f, value, { mode: m.mode ?? 0o400 });
