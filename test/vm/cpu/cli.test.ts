@@ -50,6 +50,13 @@ t("run-user: a static glibc program gets its arguments, writes stdout/stderr, re
   assert.is(t2.exitCode, 124);
 });
 
+t("run-user: running out of guest memory is a reported fault (139), not a crash", async () => {
+  const elf = buildC(join(isaDir, "c", "memory.c"), dir);
+  const r = await execa("node", [bin, "vm", "run-user", "--memory", "16M", elf], { reject: false });
+  assert.is(r.exitCode, 139);
+  assert.match(r.stderr, /out of guest physical memory/);
+});
+
 test("run-elf on a missing file fails cleanly", async () => {
   const r = await execa("node", [bin, "vm", "run-elf", "/nonexistent/prog"], { reject: false });
   assert.is(r.exitCode, 1);
