@@ -55,11 +55,24 @@ function compiler(): string | undefined {
   return undefined;
 }
 
-/** Deletes helpers built from older sources (best effort: one may still be running, which is fine). */
+/** Helpers unused for this long are deleted when a new one is built (24 h). */
+const STALE_HELPER_MS = 24 * 3600 * 1000;
+
+/**
+ * Deletes helpers of other sources not used for a day (best effort). Recent ones stay: another
+ * vmspec version on this machine may be using its own helper right now.
+ */
 function removeStaleHelpers(dir: string, keep: string): void {
-  for (const name of readdirSync(dir))
-    if (name.startsWith(`vmspec-init-${process.arch}-`) && join(dir, name) !== keep && !name.endsWith(".tmp"))
-      rmSync(join(dir, name), { force: true });
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (!name.startsWith("vmspec-init-") || p === keep) continue;
+    try {
+      if (now - statSync(p).atimeMs > STALE_HELPER_MS && now - statSync(p).mtimeMs > STALE_HELPER_MS) rmSync(p, { force: true });
+    } catch {
+      // raced with another cleaner
+    }
+  }
 }
 
 /**

@@ -28,7 +28,7 @@ t("layers are merged by copying (whiteouts applied), writes stay in the private 
       rootfs: { kind: "layers", lower: [rootfs, top] },
       args: ["sh", "-c", "cat /etc/added; test -e /etc/notexec && echo whiteout-ignored; echo new > /etc/new; grep -c overlay /proc/mounts"],
     });
-    assert.is(r.exitCode, 1, r.stderr); // grep -c finds no overlay mount
+    assert.is(r.exitCode, 1, `${r.stderr} ${r.error ?? ""}`); // grep -c finds no overlay mount
     assert.is(r.stdout, "from top\n0\n");
     assert.not.ok(existsSync(join(rootfs, "etc/new")));
     assert.not.ok(existsSync(join(top, "etc/new")));

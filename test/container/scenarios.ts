@@ -225,7 +225,7 @@ export function runtimeSuite(runtime: RuntimeName, tools: string[]): void {
         { stateDir },
       );
       const r = await p.wait();
-      assert.is(r.exitCode, 0);
+      assert.is(r.exitCode, 0, `run ${i}: ${r.error ?? ""}`);
     }
     const mounts = readFileSync("/proc/self/mountinfo", "utf8").split("\n").filter((l) => l.includes(dir) || l.includes(prefix));
     assert.equal(mounts, []);
