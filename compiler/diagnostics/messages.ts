@@ -93,7 +93,7 @@ export const messages = {
   publishWithoutNetwork: { code: 4014, severity: "error", text: "PUBLISH needs networking, but NETWORK is 'none'." },
   vmWithoutKernel: { code: 4015, severity: "warning", text: "MACHINE launch=vm but no KERNEL in this stage; the runner's default kernel for {0} will be used." },
   duplicatePackage: { code: 4016, severity: "warning", text: "Package '{0}' is listed more than once." },
-  archMismatch: { code: 4017, severity: "error", text: "--arch={0} conflicts with this stage's platform architecture {1}." },
+  archMismatch: { code: 4017, severity: "error", text: "Architecture {0} conflicts with this stage's platform architecture {1} (from FROM --platform or --platform)." },
 
   // 5xxx — INCLUDE
   includeNotFound: { code: 5001, severity: "error", text: "Cannot read included file '{0}': {1}" },

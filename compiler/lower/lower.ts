@@ -245,7 +245,10 @@ function startStage(
       platformFixed = true;
     } else ctx.report("badPlatform", f.span, [text, p.message], p.hint);
   }
-  if (!platformFixed) {
+  if (!platformFixed && ctx.options.platform !== undefined) {
+    // `--platform` applies to every stage without FROM --platform; a MACHINE arch must agree.
+    platformFixed = true;
+  } else if (!platformFixed) {
     const arch = prescanArch(ctx, body, globalScope);
     if (arch !== null) platform = { architecture: arch, os: "linux" };
   }
