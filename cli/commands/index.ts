@@ -18,6 +18,7 @@ export const commands: Command[] = [
   { name: "compile", summary: "Compile a spec to IR JSON (or --emit ast)", load: () => import("./compile.js") },
   { name: "check", summary: "Report a spec's errors and warnings", load: () => import("./check.js") },
   { name: "fmt", summary: "Format specs and Dockerfiles (prettier plugin); --check only reports", load: () => import("./fmt.js") },
+  { name: "lsp", summary: "Run the language server (LSP over stdio) for editors", load: () => import("./lsp.js") },
   { name: "test", summary: "Golden-test specs against their .ir.json/.errors.txt snapshots", load: () => import("./test.js") },
   { name: "vm", summary: "Built-in RISC-V emulator tools (run-elf, run-user, ...)", load: () => import("./vm.js") },
   { name: "build", summary: "Build a spec's target stage into the image store", load: () => import("./build.js") },
