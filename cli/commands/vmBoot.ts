@@ -115,8 +115,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const args = parsed;
   const { buildInitramfs } = await import("../../runtime/vm/initramfs/initramfs.js");
   const { boot } = await import("../../runtime/vm/machine/boot.js");
-  const { attachStdin } = await import("../../runtime/vm/machine/console.js");
-  const { MachineError } = await import("../../runtime/vm/machine/errors.js");
+  const { attachStdin, GuestConsole } = await import("../../runtime/vm/machine/console.js");
   const source = { mirror: args.mirror, cacheDir: args.cache };
   const note = (s: string) => process.stderr.write(`vmspec vm boot: ${s}\n`);
 
@@ -159,9 +158,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   let input: { close(): void } | undefined;
   let current: { stop(): void; input(b: number[]): void } | undefined;
   const interactive = stdin.isTTY === true;
+  const guestConsole = new GuestConsole({ write: (b) => process.stdout.write(b) });
   let result;
   try {
     result = await boot({
+      guestConsole,
       firmware,
       kernel,
       kernelPath,
@@ -170,7 +171,6 @@ export async function run(argv: readonly string[]): Promise<number> {
       memorySize: args.memory,
       deterministic: args.deterministic,
       timeoutMs: args.timeoutSecs !== undefined ? args.timeoutSecs * 1000 : undefined,
-      console: { write: (b) => process.stdout.write(b) },
       onMachine: (m) => {
         current = m;
         input ??= attachStdin(
@@ -182,17 +182,15 @@ export async function run(argv: readonly string[]): Promise<number> {
       },
     });
   } catch (e) {
-    input?.close();
-    if (e instanceof MachineError) {
-      note(e.message);
-      return 1;
-    }
-    throw e;
+    // Typed machine/CPU errors (bad image, layout, guest fault, RAM allocation): a message, no stack.
+    if (guestConsole.length > 0) process.stdout.write("\n");
+    note((e as Error).message);
+    return 1;
   } finally {
     input?.close();
     if (!interactive) stdin.destroy();
+    if (args.consoleLog !== undefined) await writeFile(args.consoleLog, guestConsole.log());
   }
-  if (args.consoleLog !== undefined) await writeFile(args.consoleLog, result.console.log());
   if (args.stats) {
     const secs = result.wallMs / 1000;
     note(`${result.instructions} guest instructions in ${secs.toFixed(2)} s (${(Number(result.instructions) / secs / 1e6).toFixed(1)} MIPS)`);

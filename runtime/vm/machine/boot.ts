@@ -21,6 +21,8 @@ export interface BootRequest {
   timeoutMs?: number;
   /** Host terminal output. */
   console?: ConsoleSinks;
+  /** Console to write to (default: a new one on `console`); lets a caller keep the log on errors. */
+  guestConsole?: GuestConsole;
   /** Called with each machine as it starts (e.g. to attach stdin). */
   onMachine?: (m: Machine) => void;
 }
@@ -45,7 +47,7 @@ export interface BootResult {
  */
 export async function boot(req: BootRequest): Promise<BootResult> {
   const started = Date.now();
-  const guestConsole = new GuestConsole(req.console);
+  const guestConsole = req.guestConsole ?? new GuestConsole(req.console);
   let instructions = 0n;
   let reboots = 0;
   for (;;) {
