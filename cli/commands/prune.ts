@@ -7,7 +7,7 @@ import { BuildCache } from "../../runtime/build/cache.js";
 const HELP = `Usage: vmspec prune [--store DIR] [--format text|json]
 
 Remove every blob not reachable from an image in the store's index (e.g. after \`vmspec rmi\`),
-temp files left by interrupted writes, the unpacked-layer cache of RUN steps, and
+temp files left by interrupted writes, unpacked layer dirs of layers no image has, and
 build-cache records whose layers are gone. Waits until no other vmspec process is writing to
 the store (a build holds it), for at most 5 minutes.
 

@@ -543,8 +543,9 @@ export class Store implements BlobSource {
   }
 
   /**
-   * Removes blobs unreachable from index.json, every temp file, and the unpacked-layer cache
-   * (`.vmspec/unpacked/`, used by RUN steps). Waits (up to the lock timeout)
+   * Removes blobs unreachable from index.json, every temp file, and unpacked layer dirs
+   * (`.vmspec/unpacked/<diff_id>`, used by RUN steps and `vmspec run`) of layers no indexed image
+   * has. Waits (up to the lock timeout)
    * for the exclusive gc lock, i.e. until no other process is writing to the store; throws
    * StoreLockError `IMG_STORE_BUSY` on timeout. Releases this instance's own writer lock first.
    */
@@ -585,8 +586,24 @@ export class Store implements BlobSource {
         await fs.rm(join(this.tmpDir, name), { recursive: true, force: true });
         removedTempFiles++;
       }
-      // Layers unpacked for RUN steps are a cache derived from blobs: rebuilt on demand.
-      await fs.rm(join(this.stateDir, "unpacked"), { recursive: true, force: true });
+      // Layers unpacked as overlay lower dirs (RUN steps, `vmspec run`) are a cache derived from
+      // blobs: remove those of layers no image in the index has any more, and leftover temp dirs.
+      // Dirs of kept images stay: a running container may have them mounted.
+      const keptDiffIds = new Set<string>();
+      for (const m of idx.manifests) {
+        try {
+          const img = await this.readJson<Manifest>(m.digest, m.size);
+          if (!isManifestMediaType(m.mediaType)) continue;
+          const cfg = await this.readJson<{ rootfs?: { diff_ids?: string[] } }>(img.config.digest, img.config.size);
+          for (const d of cfg.rootfs?.diff_ids ?? []) keptDiffIds.add(d.replace(/^sha256:/, ""));
+        } catch {
+          /* unreadable image: keep nothing extra for it */
+        }
+      }
+      const unpacked = join(this.stateDir, "unpacked");
+      for (const name of await fs.readdir(unpacked).catch(() => [] as string[])) {
+        if (!keptDiffIds.has(name)) await fs.rm(join(unpacked, name), { recursive: true, force: true });
+      }
       if (removed.length > 0) await fsyncDir(this.blobDir);
       return { removedBlobs: removed, removedBytes, removedTempFiles };
     } finally {

@@ -2,6 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtemp, readdir, rm, writeFile, readFile } from "node:fs/promises";
+import * as fs from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -117,6 +118,22 @@ test("tag refuses incomplete images; resolve by tag, digest and prefix; untag; p
   assert.is(p.removedBlobs.length, 3);
   assert.equal(await readdir(join(root, "blobs", "sha256")), []);
   assert.ok((await s.verify()).ok);
+  await s.close();
+  await rm(root, { recursive: true });
+});
+
+test("prune keeps unpacked layer dirs of indexed images and removes the others", async () => {
+  const root = await tmp();
+  const s = await Store.open(root);
+  const layer = await s.putBlob("layer bytes");
+  const config = await s.putJson({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [layer.digest] } });
+  const m = await s.putJson({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { mediaType: "application/vnd.oci.image.config.v1+json", ...config }, layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", ...layer }] });
+  await s.tag("keep", { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: m.digest, size: m.size });
+  const unpacked = join(root, ".vmspec", "unpacked");
+  const kept = layer.digest.slice(7);
+  for (const d of [kept, "f".repeat(64), `${kept}.tmp-123-456`]) await fs.mkdir(join(unpacked, d, "etc"), { recursive: true });
+  await s.prune();
+  assert.equal(await readdir(unpacked), [kept]);
   await s.close();
   await rm(root, { recursive: true });
 });
