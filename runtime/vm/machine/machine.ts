@@ -243,7 +243,8 @@ export class Machine {
         this.clint.update();
         this.rtc.update();
         if (stop === StopReason.Fatal) {
-          throw new MachineError("VM_DEVICE", `a device model failed at pc=0x${h.pc.toString(16)}`, { cause: h.fatalError() });
+          const at = BigInt.asUintN(64, h.pc).toString(16);
+          throw new MachineError("VM_DEVICE", `a device model failed at pc=0x${at}: ${String(h.fatalError())}`, { cause: h.fatalError() });
         }
         const pc = BigInt.asUintN(64, h.pc);
         if ((pc < ramStart || pc >= ramEnd) && this.fetchIsPhysical()) this.raiseStuck();
