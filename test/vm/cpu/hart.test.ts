@@ -65,6 +65,27 @@ t("MSIP has priority over MTIP", () => {
   assert.is(hart.getX(8), (1n << 63n) | 3n);
 });
 
+t("a CSRRS/CSRRC on mip does not latch the external SEIP line into the software bit", () => {
+  const { hart } = load(
+    `li t0, 1 << 5
+  csrs mip, t0      /* STIP, while the machine holds SEIP high */
+  csrc mip, t0
+  csrr a0, mip
+  la t1, tohost
+  li t2, (0x0101 << 48) | 'x'
+  sd t2, 0(t1)      /* stops the hart (watch) */
+  csrr a1, mip
+  j pass`,
+    "seip",
+  );
+  hart.setInterrupt(Irq.SEIP, true);
+  assert.is(hart.run(100_000), StopReason.Watch);
+  hart.setInterrupt(Irq.SEIP, false);
+  assert.is(hart.run(100_000), StopReason.Watch);
+  assert.is(hart.getX(10) & (1n << 9n), 1n << 9n, "SEIP reads as pending while the line is high");
+  assert.is(hart.getX(11) & (1n << 9n), 0n, "and is gone once the line drops");
+});
+
 t("MMIO reads and writes reach the handler; a bus error is an access fault with tval", () => {
   const log: string[] = [];
   const { hart, tohost } = load(

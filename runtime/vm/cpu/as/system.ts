@@ -30,7 +30,10 @@ export function execSystem(insn: u32): void {
     if (C.csrIllegal) { T.illegal(insn); return; }
   }
   if (op == 1 || rs1 != 0) {
-    const nv = op == 1 ? src : (op == 2 ? old | src : old & ~src);
+    // Read-modify-writes of mip see only the software-writable SEIP bit, not the external line
+    // (privileged spec §3.1.9); otherwise a CSRRS/CSRRC would latch the line into the software bit.
+    const base = csr == 0x344 ? (old & ~(<u64>1 << 9)) | (C.mipSw & (<u64>1 << 9)) : old;
+    const nv = op == 1 ? src : (op == 2 ? base | src : base & ~src);
     C.csrWrite(csr, nv);
     if (C.csrIllegal) { T.illegal(insn); return; }
   }
