@@ -6,6 +6,7 @@ import * as assert from "uvu/assert";
 import { gated } from "../support/env.js";
 import { start, type ContainerSpec, type RuntimeName } from "../../runtime/container/index.js";
 import { busyboxRootfs, runCaptured } from "./rootfsKit.js";
+import { v1Controllers } from "../../runtime/container/cgroups.js";
 
 /** Docker's default capability set as /proc/self/status prints it (moby oci/caps/defaults.go). */
 const DOCKER_DEFAULT_CAPS_HEX = "00000000a80425fb";
@@ -179,6 +180,23 @@ export function runtimeSuite(runtime: RuntimeName, tools: string[]): void {
     const r = await sh(script, { limits: { pids: 8 } });
     assert.not.ok(r.stdout.includes("all-started"));
     assert.match(r.stderr, /fork/i);
+  });
+
+  t("cpus limit: the container's cgroup gets a CFS quota of cpus × 100 ms", async () => {
+    const id = `cpu-${runtime}-${process.pid}`;
+    const p = await start(spec(["sh", "-c", "echo ready; sleep 5"], { id, limits: { cpus: 0.5 }, stdio: "pipe" }), runtime);
+    await new Promise<void>((resolve) => p.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve()));
+    const v1 = v1Controllers().get("cpu");
+    const candidates = [
+      ...(v1 ? [join(v1, "vmspec", id, "cpu.cfs_quota_us")] : []),
+      join("/sys/fs/cgroup", "vmspec", id, "cpu.max"),
+    ];
+    const file = candidates.find((f) => existsSync(f));
+    const value = file ? readFileSync(file, "utf8").trim() : "";
+    p.kill("SIGKILL");
+    await p.wait();
+    assert.ok(file !== undefined, `no cpu cgroup file among ${candidates.join(", ")}`);
+    assert.match(value, /^50000( 100000)?$/);
   });
 
   t("rlimits are applied", async () => {
