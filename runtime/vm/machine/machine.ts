@@ -85,6 +85,7 @@ export class Machine {
   /** Deterministic mode: guest instructions per mtime tick. */
   private readonly instructionsPerTick: number;
   private power: PowerEvent | undefined;
+  private deviceFailurePc: bigint | undefined;
   private stopRequested = false;
   private wake: (() => void) | undefined;
   /** Unmapped physical accesses seen: the first 16 (the first is usually the root cause). */
@@ -97,14 +98,29 @@ export class Machine {
     const t0 = process.hrtime.bigint();
     const hostTicks = () => Number((process.hrtime.bigint() - t0) / 100n); // 10 MHz (memoryMap TIMEBASE_FREQUENCY)
     const bus = (): MmioBus => this.bus;
+    // A throwing device model stops the hart after the instruction; remember where it happened.
+    const failed = (e: unknown): never => {
+      this.deviceFailurePc ??= BigInt.asUintN(64, this.hart.pc);
+      throw e;
+    };
     const mmio = {
       read: (addr: number, size: 1 | 2 | 4 | 8) => {
-        const v = bus().read(addr, size);
+        let v: bigint | undefined;
+        try {
+          v = bus().read(addr, size);
+        } catch (e) {
+          failed(e);
+        }
         if (v === undefined) this.noteFault();
         return v;
       },
       write: (addr: number, size: 1 | 2 | 4 | 8, value: bigint) => {
-        const ok = bus().write(addr, size, value);
+        let ok = false;
+        try {
+          ok = bus().write(addr, size, value);
+        } catch (e) {
+          failed(e);
+        }
         if (!ok) this.noteFault();
         return ok;
       },
@@ -243,7 +259,7 @@ export class Machine {
         this.clint.update();
         this.rtc.update();
         if (stop === StopReason.Fatal) {
-          const at = BigInt.asUintN(64, h.pc).toString(16);
+          const at = (this.deviceFailurePc ?? BigInt.asUintN(64, h.pc)).toString(16);
           throw new MachineError("VM_DEVICE", `a device model failed at pc=0x${at}: ${String(h.fatalError())}`, { cause: h.fatalError() });
         }
         const pc = BigInt.asUintN(64, h.pc);

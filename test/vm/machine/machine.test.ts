@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { FDT_MAGIC } from "../../../runtime/vm/machine/fdt.js";
 import { FW_DYNAMIC_INFO_MAGIC } from "../../../runtime/vm/machine/bootLayout.js";
-import { GuestFaultError } from "../../../runtime/vm/machine/errors.js";
+import { GuestFaultError, MachineError } from "../../../runtime/vm/machine/errors.js";
 import { Machine } from "../../../runtime/vm/machine/machine.js";
 import { add, addi, andi, csrrs, fakeKernel, jr, lui, lw, program, reg, slli, spin, srli, store } from "./asm.js";
 
@@ -99,6 +99,22 @@ test("SEIP latched by a mip read-modify-write while the PLIC line is high clears
   m.input([0x41]);
   assert.equal(await m.run({ timeoutMs: 10_000 }), { kind: "poweroff", status: 0 }, "mip.SEIP stayed set");
   assert.is(m.plic.isPending(10), false, "claimed");
+});
+
+test("a device model that throws stops the run with a MachineError naming the pc, not a crash", async () => {
+  const m = machine([lui(t0, 0x10000), lw(t1, t0, 5), spin()]);
+  m.uart.read = () => {
+    throw new Error("model bug");
+  };
+  try {
+    await m.run({ timeoutMs: 10_000 });
+    assert.unreachable("should have failed");
+  } catch (e) {
+    assert.instance(e, MachineError);
+    assert.is((e as MachineError).code, "VM_DEVICE");
+    assert.match((e as Error).message, "pc=0x80000004");
+    assert.match((e as Error).message, "model bug");
+  }
 });
 
 test("real-time mode runs the same firmware", async () => {
