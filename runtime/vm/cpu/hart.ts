@@ -307,13 +307,13 @@ export class Hart {
   }
 
   /**
-   * Runs up to `budget` instructions (≤ 2^31-1); returns why it stopped. Interrupts are taken
+   * Runs up to `budget` instructions (clamped to 0…2^31-1); returns why it stopped. Interrupts are taken
    * between instructions; MMIO callbacks run synchronously inside. A host callback that throws
    * stops the hart with StopReason.Fatal and the error in fatalError().
    */
   run(budget: number): StopReason {
     this.hostError = undefined;
-    const r = this.x.run(budget | 0) as StopReason;
+    const r = this.x.run(Math.max(0, Math.min(Math.floor(budget), 0x7fff_ffff))) as StopReason;
     if (this.hostError !== undefined) return StopReason.Fatal;
     return r;
   }
