@@ -6,7 +6,7 @@ import type { Instruction } from "../../compiler/ast/types.js";
 import type { CompileOptions } from "../../compiler/compile.js";
 import { SpecBuilder } from "../builder/spec.js";
 import { buildLayout, type InstructionLayout } from "../prettier-plugin-vmspec/layout.js";
-import { astOf, meaningKey } from "../prettier-plugin-vmspec/verify.js";
+import { astOf, sameMeaning } from "../prettier-plugin-vmspec/verify.js";
 import { callFor, type BuilderCall } from "./calls.js";
 
 /** Options of {@link emitTypeScript}. */
@@ -38,7 +38,7 @@ export function builderCalls(text: string): { calls: BuilderCall[]; escape: "\\"
   const escapeLine = ast.escape === "`" ? "# escape=`\n" : "";
   const calls = ast.instructions.map((n: Instruction, i): BuilderCall => {
     const c = n.kind === "onbuild" ? null : callFor(n);
-    if (c !== null && sameMeaning(c, n, ast.escape, escapeLine)) return c;
+    if (c !== null && writesSame(c, n, ast.escape, escapeLine)) return c;
     const l = layouts[i];
     if (l === undefined) return { method: "raw", args: [n.keyword] };
     const hs = n.heredocs.length > 0 ? [n.heredocs.map((h) => ({ name: h.name, content: h.content }))] : [];
@@ -53,14 +53,14 @@ export function builderCalls(text: string): { calls: BuilderCall[]; escape: "\\"
   return { calls, escape: ast.escape, directives };
 }
 
-function sameMeaning(c: BuilderCall, n: Instruction, escape: "\\" | "`", escapeLine: string): boolean {
+function writesSame(c: BuilderCall, n: Instruction, escape: "\\" | "`", escapeLine: string): boolean {
   try {
     const b = new SpecBuilder({ escape }) as unknown as Record<string, (...a: unknown[]) => SpecBuilder>;
     const written = (b[c.method]!(...c.args) as SpecBuilder).toSpec();
     const lines = written.split("\n");
     const body = escape === "`" ? lines.slice(1).join("\n") : written;
     const back = astOf(escapeLine + body).instructions;
-    return back.length === 1 && meaningKey(back[0]) === meaningKey(n);
+    return back.length === 1 && sameMeaning(back[0], n);
   } catch {
     return false;
   }

@@ -19,22 +19,43 @@ function flagRank(keyword: string, name: string): number {
   return r < 0 ? order.length : r;
 }
 
+function canonicalFlags(flags: readonly { name: string }[], keyword: string): { name: string }[] {
+  if (flags.length < 2) return flags as { name: string }[];
+  return flags
+    .map((f, i) => ({ f, k: flagRank(keyword, f.name) * 1e6 + i }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.f);
+}
+
+function eq(a: unknown, b: unknown, keyword: string): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!eq(a[i], b[i], keyword)) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const kw = typeof x.keyword === "string" ? x.keyword : keyword;
+  const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => !LAYOUT_KEYS.has(k) && o[k] !== undefined);
+  const kx = keys(x);
+  if (kx.length !== keys(y).length) return false;
+  for (const k of kx) {
+    if (!(k in y)) return false;
+    if (k === "flags" && Array.isArray(x[k]) && Array.isArray(y[k])) {
+      if (!eq(canonicalFlags(x[k] as { name: string }[], kw), canonicalFlags(y[k] as { name: string }[], kw), kw)) return false;
+    } else if (!eq(x[k], y[k], kw)) return false;
+  }
+  return true;
+}
+
 /**
- * A string that is equal for two instructions exactly when they mean the same: layout fields are
- * dropped and flags are put in canonical order (stable, so repeated flags keep their order).
+ * True when two AST values mean the same: layout fields (spans, keyword spelling, ONBUILD trigger
+ * text) are ignored and flags compared in canonical order (stable, so repeated flags keep theirs).
  */
-export function meaningKey(node: unknown): string {
-  return JSON.stringify(node, function (this: Record<string, unknown>, key: string, value: unknown) {
-    if (LAYOUT_KEYS.has(key)) return undefined;
-    if (key === "flags" && Array.isArray(value)) {
-      const kw = String(this.keyword ?? "");
-      return value
-        .map((f: { name: string }, i: number) => ({ f, k: flagRank(kw, f.name) * 1e6 + i }))
-        .sort((a, b) => a.k - b.k)
-        .map((x) => x.f);
-    }
-    return value;
-  });
+export function sameMeaning(a: unknown, b: unknown): boolean {
+  return eq(a, b, "");
 }
 
 /**
@@ -43,11 +64,11 @@ export function meaningKey(node: unknown): string {
  */
 export function differingInstructions(original: FileAst, formatted: FileAst): number[] | null {
   if (original.escape !== formatted.escape) return null;
-  if (meaningKey(original.directives) !== meaningKey(formatted.directives)) return null;
+  if (!sameMeaning(original.directives, formatted.directives)) return null;
   if (original.instructions.length !== formatted.instructions.length) return null;
   const bad: number[] = [];
   original.instructions.forEach((ins, i) => {
-    if (meaningKey(ins) !== meaningKey(formatted.instructions[i])) bad.push(i);
+    if (!sameMeaning(ins, formatted.instructions[i])) bad.push(i);
   });
   return bad;
 }
