@@ -6,6 +6,7 @@ import { FDT_MAGIC } from "../../../runtime/vm/machine/fdt.js";
 import { FW_DYNAMIC_INFO_MAGIC } from "../../../runtime/vm/machine/bootLayout.js";
 import { GuestFaultError, MachineError } from "../../../runtime/vm/machine/errors.js";
 import { Machine } from "../../../runtime/vm/machine/machine.js";
+import { boot } from "../../../runtime/vm/machine/boot.js";
 import { add, addi, andi, csrrs, fakeKernel, jr, lui, lw, program, reg, slli, spin, srli, store } from "./asm.js";
 
 const { t0, t1, t2 } = reg;
@@ -32,6 +33,25 @@ test("firmware output reaches the console log; FINISHER_FAIL carries the guest's
 test("FINISHER_PASS powers off with status 0; FINISHER_RESET asks for a reboot", async () => {
   assert.equal(await machine(printAndFinish("", 0x5555)).run({ timeoutMs: 10_000 }), { kind: "poweroff", status: 0 });
   assert.equal(await machine(printAndFinish("", 0x7777)).run({ timeoutMs: 10_000 }), { kind: "reset" });
+});
+
+test("boot() follows a guest reboot with a fresh machine and keeps one console log", async () => {
+  let machines = 0;
+  const r = await boot({
+    firmware: program(printAndFinish("boot\n", 0x7777)), // prints, then FINISHER_RESET
+    kernel: fakeKernel(),
+    memorySize: 64 << 20,
+    deterministic: true,
+    timeoutMs: 10_000,
+    onMachine: (m) => {
+      // The second machine gets firmware that powers off instead (written over the reset image).
+      if (++machines === 2) m.hart.writePhys(0x8000_0000n, program(printAndFinish("again\n", 0x5555)));
+    },
+  });
+  assert.equal(r.exit, { kind: "poweroff", status: 0 });
+  assert.is(r.reboots, 1);
+  assert.is(machines, 2);
+  assert.is(r.console.text(), "boot\nagain\n");
 });
 
 test("a hung guest is ended by the timeout", async () => {
