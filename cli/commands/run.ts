@@ -44,6 +44,8 @@ Options:
       --pids-limit N        maximum number of processes
       --ulimit NAME=SOFT[:HARD]  rlimit (nofile, nproc, core, ...); -1 = unlimited
       --cap-add CAP, --cap-drop CAP  change Docker's default capability set (ALL allowed)
+      --security-opt seccomp=unconfined  no seccomp filter (default: deny new namespaces,
+                            keyrings, bpf, perf events, userfaultfd, io_uring, kexec)
       --runtime NAME        builtin (default), runc or crun
   -d, --detach              run in the background and print the container id
       --rootfs DIR          run DIR as the root filesystem instead of an image
@@ -77,6 +79,7 @@ export interface RunOptions {
   ulimits: RlimitSpec[];
   capAdd: string[];
   capDrop: string[];
+  seccomp: boolean;
   runtime: RuntimeName;
   detach: boolean;
   rootfs?: string;
@@ -97,7 +100,7 @@ export function parseMemory(text: string): number | undefined {
 export function parseRunArgs(argv: readonly string[]): RunOptions | string {
   const o: RunOptions = {
     env: [], envFiles: [], volumes: [], tmpfs: [], readOnly: false, interactive: false, tty: false, rm: false,
-    ulimits: [], capAdd: [], capDrop: [], runtime: "builtin", detach: false, help: false, positionals: [],
+    ulimits: [], capAdd: [], capDrop: [], seccomp: true, runtime: "builtin", detach: false, help: false, positionals: [],
   };
   const withValue = new Map<string, (v: string) => string | undefined>([
     ["env", (v) => void o.env.push(v.includes("=") ? v : `${v}=${process.env[v] ?? ""}`)],
@@ -121,6 +124,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | string {
     }],
     ["cap-add", (v) => void o.capAdd.push(v)],
     ["cap-drop", (v) => void o.capDrop.push(v)],
+    ["security-opt", (v) => (v === "seccomp=unconfined" ? void (o.seccomp = false) : v === "no-new-privileges" || v === "no-new-privileges:true" ? undefined : `unsupported --security-opt '${v}' (seccomp=unconfined, no-new-privileges)`)],
     ["runtime", (v) => (v === "builtin" || v === "runc" || v === "crun" ? void (o.runtime = v) : `unknown runtime '${v}' (builtin, runc, crun)`)],
     ["rootfs", (v) => void (o.rootfs = v)],
     ["store", (v) => void (o.store = v)],
@@ -242,6 +246,7 @@ export function specFromOptions(o: RunOptions, mounts: MountSpec[]): Omit<Contai
     rlimits: o.ulimits,
     capAdd: o.capAdd,
     capDrop: o.capDrop,
+    seccomp: o.seccomp,
     stdio,
     noStdin: !o.interactive,
     etcFiles: true,

@@ -79,6 +79,7 @@ export function prepareContainer(
     readOnlyRootfs: spec.readOnlyRootfs ?? false,
     capabilityMask: capabilityMask(effectiveCapabilities(spec)),
     noNewPrivileges: spec.noNewPrivileges ?? true,
+    seccomp: spec.seccomp ?? true,
     rlimits: spec.rlimits ?? [],
     cgroupProcsFiles,
     pty,

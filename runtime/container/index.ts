@@ -94,6 +94,11 @@ export interface ContainerSpec {
   capDrop?: readonly string[];
   /** Default true (no_new_privs). */
   noNewPrivileges?: boolean;
+  /**
+   * Default true: refuse new namespaces, keyrings, bpf, perf events, userfaultfd, io_uring,
+   * open_by_handle_at and kexec with a seccomp filter (SECCOMP_DENIED in seccomp.ts).
+   */
+  seccomp?: boolean;
   stdio?: StdioMode;
   /**
    * Provide Docker's /etc/hostname, /etc/hosts and /etc/resolv.conf (the host's for network

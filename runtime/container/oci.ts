@@ -5,6 +5,7 @@ import { ContainerError } from "./errors.js";
 import type { ContainerSpec } from "./index.js";
 import { containerNamespaces } from "./namespaces.js";
 import type { Identity } from "./user.js";
+import { ociSeccomp, type OciSeccomp } from "./seccomp.js";
 
 /** The OCI runtime spec version we write (runtime-spec v1.0.2, what runc 1.1 and crun 1.8 accept). */
 export const OCI_VERSION = "1.0.2";
@@ -36,6 +37,7 @@ export interface OciConfig {
       pids?: { limit: number };
     };
     cgroupsPath?: string;
+    seccomp?: OciSeccomp;
   };
 }
 
@@ -126,6 +128,7 @@ export function ociConfig(spec: ContainerSpec, inp: OciInputs): OciConfig {
       readonlyPaths: [...READONLY_PATHS],
       resources,
       ...(inp.cgroupsPath !== undefined ? { cgroupsPath: inp.cgroupsPath } : {}),
+      ...(spec.seccomp ?? true ? { seccomp: ociSeccomp() } : {}),
     },
   };
 }

@@ -33,6 +33,8 @@ export interface PreparedContainer {
   /** Capability mask to keep (bit n = capability n). */
   capabilityMask: bigint;
   noNewPrivileges: boolean;
+  /** Install the seccomp deny list (before capabilities are dropped, so no_new_privs is optional). */
+  seccomp: boolean;
   rlimits: readonly { name: string; soft: number; hard: number }[];
   cgroupProcsFiles: readonly string[];
   pty: boolean;
@@ -131,6 +133,7 @@ export function buildPlan(c: PreparedContainer, sys: Syscalls): void {
   }
   if (c.pty) sys.pty();
   else sys.setsid();
+  if (c.seccomp) sys.seccomp();
   const mask = c.capabilityMask;
   sys.keepCapabilities(Number(mask >> 32n), Number(mask & 0xffffffffn));
   sys.setUser(c.identity.uid, c.identity.gid, c.identity.groups);

@@ -54,6 +54,8 @@ export interface Syscalls {
   /** setgroups, setresgid, setresuid, then the permitted/effective caps for the new uid. */
   setUser(uid: number, gid: number, groups: readonly number[]): void;
   noNewPrivileges(): void;
+  /** Installs the seccomp deny list (runtime/container/seccomp.ts) for this process and its children. */
+  seccomp(): void;
   chdir(path: string): void;
   /** New session (no controlling terminal): signals reach the process only when forwarded. */
   setsid(): void;
@@ -103,6 +105,7 @@ export class RecordingSyscalls implements Syscalls {
     this.add("user", uid, gid, groups.length, ...groups);
   }
   noNewPrivileges(): void { this.add("nnp"); }
+  seccomp(): void { this.add("seccomp"); }
   chdir(path: string): void { this.add("chdir", path); }
   setsid(): void { this.add("setsid"); }
   env(entries: readonly string[]): void { this.add("env", entries.length, ...entries); }

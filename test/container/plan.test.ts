@@ -1,7 +1,8 @@
 // The built-in runtime's start-up plan, user resolution and rootfs file reading, without root.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { markOwner, sweepStale } from "../../runtime/container/stateDir.js";
+import { CLONE_NAMESPACE_FLAGS, SECCOMP_DENIED, ociSeccomp } from "../../runtime/container/seccomp.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -139,6 +140,19 @@ test("sweepStale removes only container dirs whose owner process is gone", () =>
   sweepStale(state);
   assert.equal(readdirSync(state).sort(), ["containers", "mine", "settingup"]);
   rmSync(state, { recursive: true });
+});
+
+test("the helper's seccomp filter denies exactly SECCOMP_DENIED (C source and TS data agree)", () => {
+  const src = readFileSync(new URL("../../../runtime/container/helper/vmspecInit.c", import.meta.url), "utf8");
+  const block = /static const int denied\[\] = \{([\s\S]*?)\};/.exec(src)?.[1] ?? "";
+  const code = block.split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
+  const inC = [...code.matchAll(/SYS_(\w+)/g)].map((m) => m[1]!).sort();
+  assert.equal(inC, [...SECCOMP_DENIED].sort());
+  const oci = ociSeccomp("x64");
+  assert.equal(oci.architectures, ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]);
+  assert.equal(oci.syscalls[0]!.names, [...SECCOMP_DENIED]);
+  const mask = CLONE_NAMESPACE_FLAGS.reduce((a, b) => a | b, 0);
+  assert.ok(src.includes(`0x${mask.toString(16).toUpperCase()}UL`), "CLONE_NS_FLAGS matches");
 });
 
 test.run();

@@ -148,6 +148,15 @@ export function runtimeSuite(runtime: RuntimeName, tools: string[]): void {
     assert.match(r.stdout, /null-ok/);
   });
 
+  t("seccomp: no new user namespace (allowed with seccomp off), no keyctl; threads still work", async () => {
+    const r = await sh("unshare -U true && echo UNSHARED; echo ok");
+    assert.not.ok(r.stdout.includes("UNSHARED"), r.stdout + r.stderr);
+    const off = await sh("unshare -U true && echo UNSHARED", { seccomp: false });
+    assert.match(off.stdout, /UNSHARED/, off.stderr);
+    const bg = await sh("sleep 0.1 & wait $!; echo forked");
+    assert.is(bg.stdout, "forked\n");
+  });
+
   t("masked /proc paths and read-only /proc/sys, /sys", async () => {
     const r = await sh("wc -c < /proc/keys; echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo W1; touch /sys/x 2>/dev/null && echo W2; echo done");
     assert.is(r.stdout.trim().split("\n")[0], "0");

@@ -38,7 +38,11 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 
 #define MAXFD 64
 
@@ -375,6 +379,65 @@ static void set_caps(void) {
   if (syscall(SYS_capset, &h, d) < 0) die(125, "capset: %s", strerror(errno));
 }
 
+/* Seccomp: a small deny list in the spirit of Docker's default profile (which allows by default
+ * only with CAP_SYS_ADMIN-style exceptions): no new namespaces (unshare, setns, clone with
+ * CLONE_NEW* flags; clone3 gets ENOSYS so libc falls back to clone), no kernel keyrings, bpf,
+ * perf events, userfaultfd, io_uring, open_by_handle_at or kexec. Other architectures' and x32
+ * system calls kill the process (the filter only knows the native numbers). The same rules are
+ * written into OCI bundles (runtime/container/seccomp.ts). */
+#if defined(__x86_64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#define CLONE_NS_FLAGS 0x7E020000UL /* CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET (sched.h); NEWTIME is a clone3 flag */
+
+static void op_seccomp(void) {
+#ifdef NATIVE_AUDIT_ARCH
+  static const int denied[] = {
+    SYS_unshare, SYS_setns, SYS_keyctl, SYS_add_key, SYS_request_key, SYS_bpf, SYS_perf_event_open,
+    SYS_userfaultfd, SYS_open_by_handle_at, SYS_kexec_load,
+#ifdef SYS_kexec_file_load
+    SYS_kexec_file_load,
+#endif
+#ifdef SYS_io_uring_setup
+    SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register,
+#endif
+  };
+  enum { N = sizeof denied / sizeof denied[0] };
+  struct sock_filter f[16 + 2 * N];
+  int k = 0;
+#define STMT(c, v) f[k++] = (struct sock_filter)BPF_STMT(c, v)
+#define JUMP(c, v, t, e) f[k++] = (struct sock_filter)BPF_JUMP(c, v, t, e)
+  STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+  JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 1, 0);
+  STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+  STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+#if defined(__x86_64__)
+  JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1); /* __X32_SYSCALL_BIT */
+  STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+#endif
+  for (int d = 0; d < N; d++) {
+    JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)denied[d], 0, 1);
+    STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+  }
+  JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1);
+  STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 3);
+  STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])); /* low 32 bits of flags */
+  JUMP(BPF_JMP | BPF_JSET | BPF_K, (unsigned)CLONE_NS_FLAGS, 0, 1);
+  STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+  STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+#undef STMT
+#undef JUMP
+  struct sock_fprog prog = {(unsigned short)k, f};
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) die(125, "seccomp: %s", strerror(errno));
+#else
+  die(125, "seccomp: this architecture has no filter yet (use seccomp=false)");
+#endif
+}
+
 /* PATH search in the container's environment (execvpe would use ours). */
 static void do_exec(char **argv) {
   const char *file = argv[0];
@@ -565,6 +628,8 @@ int main(int argc, char **argv) {
       free(gl);
     } else if (!strcmp(op, "nnp")) {
       if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die(125, "no_new_privs: %s", strerror(errno));
+    } else if (!strcmp(op, "seccomp")) {
+      op_seccomp();
     } else if (!strcmp(op, "chdir")) {
       NEED(1);
       if (chdir(argv[i]) < 0) die(125, "chdir %s: %s", argv[i], strerror(errno));
