@@ -13,7 +13,7 @@ import {
   type StdioMode,
 } from "../../runtime/container/index.js";
 import { newContainerId } from "../../runtime/container/process.js";
-import { listRecords, logPath, removeRecord, writeRecord, type ContainerRecord } from "../../runtime/container/records.js";
+import type { ContainerRecord } from "../../runtime/container/records.js";
 
 /** `vmspec run --help`. */
 export const HELP = `Usage: vmspec run [OPTIONS] IMAGE|SPEC [COMMAND [ARG...]]
@@ -369,7 +369,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const why = await runtime.unavailable();
     if (why !== undefined) return fail(`runtime ${o.runtime} cannot run here: ${why}`);
     const resolved = await resolveTarget(o, mounts);
-    if (o.detach && !detachedId) return detach(argv, o, resolved);
+    if (o.detach && !detachedId) return await detach(argv, o, resolved);
     const spec: ContainerSpec = { ...resolved.spec, ...(detachedId ? { id: detachedId, noStdin: true, stdio: "inherit" as const } : {}) };
     const p = await runtime.start(spec);
     const handlers = FORWARDED.map((sig) => {
@@ -379,10 +379,10 @@ export async function run(argv: readonly string[]): Promise<number> {
     });
     const r = await p.wait();
     for (const [sig, h] of handlers) process.off(sig, h);
-    if (detachedId) finishDetached(detachedId, r.exitCode);
+    if (detachedId) await finishDetached(detachedId, r.exitCode);
     return r.exitCode;
   } catch (e) {
-    if (detachedId) finishDetached(detachedId, 125);
+    if (detachedId) await finishDetached(detachedId, 125);
     if (e instanceof ContainerError) return fail(e.message);
     const err = e as { code?: string; message?: string };
     if (typeof err.code === "string" && err.message) return fail(err.message);
@@ -390,7 +390,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-function finishDetached(id: string, exitCode: number): void {
+async function finishDetached(id: string, exitCode: number): Promise<void> {
+  const { listRecords, removeRecord, writeRecord } = await import("../../runtime/container/records.js");
   const rec = listRecords().find((r) => r.id === id);
   if (rec === undefined) return;
   if (rec.autoRemove) return removeRecord(id);
@@ -398,7 +399,8 @@ function finishDetached(id: string, exitCode: number): void {
 }
 
 /** `-d`: re-runs this command in a detached vmspec process with output to the container's log. */
-function detach(argv: readonly string[], o: RunOptions, r: Resolved): number {
+async function detach(argv: readonly string[], o: RunOptions, r: Resolved): Promise<number> {
+  const { listRecords, logPath, writeRecord } = await import("../../runtime/container/records.js");
   const id = newContainerId();
   const name = o.name ?? id;
   if (listRecords().some((x) => x.name === name && x.status === "running"))
