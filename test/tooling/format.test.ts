@@ -124,6 +124,34 @@ test("property: generated specs format idempotently to the same op ids and IR", 
   );
 });
 
+// Mutated golden cases: random insertions (escapes, quotes, heredoc markers, blanks, comments,
+// CR LF, NBSP), deletions and upper-casing. The formatter never throws, is idempotent, and keeps
+// every op id (also of specs with errors: their partial IR).
+const seeds = cases.filter((c) => c.name.startsWith("golden/")).map((c) => c.text);
+const PIECES = ["\\", "\\\n", "\n", " ", "\t", "#", '"', "'", "[", "]", ",", "--", "=", "$", "${", "}", "<<EOF", "\nEOF\n", "\r\n", "`", "\n\n", " \\\n# c\n", "as", "\u00a0", "-"];
+const mutation = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: PIECES.length - 1 }), fc.integer({ min: 1, max: 6 }));
+const mutated = fc.tuple(fc.integer({ min: 0, max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([i, ms]) => {
+  let t = seeds[i]!;
+  for (const [at, op, piece, len] of ms) {
+    const p = Math.floor(at * t.length);
+    if (op === 0) t = t.slice(0, p) + PIECES[piece] + t.slice(p);
+    else if (op === 1) t = t.slice(0, p) + t.slice(p + len);
+    else t = t.slice(0, p) + t.slice(p, p + 8).toUpperCase() + t.slice(p + 8);
+  }
+  return t;
+});
+
+test("property: mutated golden cases format idempotently and keep their op ids", () => {
+  fc.assert(
+    fc.property(mutated, (text) => {
+      const once = fmt(text);
+      assert.is(fmt(once), once);
+      assert.equal(opIds(compile("m.vmspec", once).partialIr), opIds(compile("m.vmspec", text).partialIr));
+    }),
+    { numRuns: 500, seed: 88 },
+  );
+});
+
 test("vmspec fmt rewrites files, --check lists unformatted ones (exit 1), - uses stdin", () => {
   const dir = mkdtempSync(join(tmpdir(), "vmspec-fmt-"));
   try {
