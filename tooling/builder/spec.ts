@@ -143,6 +143,11 @@ function pairsOf(p: Pairs): (readonly [string, string])[] {
 
 const HAS_BLANK = /\s/;
 
+/** Arguments after the flags: a `--` first when the first one would read as a flag. */
+function endFlags(words: readonly string[]): string[] {
+  return words.length > 0 && words[0]!.startsWith("--") ? ["--", ...words] : [...words];
+}
+
 /**
  * A spec under construction. Every method appends one instruction and returns the builder.
  * String arguments are spec words, written as given: `${VAR}` and quotes mean what they mean in a
@@ -189,7 +194,7 @@ export class SpecBuilder {
         ...flag("network", options.network),
         ...flag("security", options.security),
         ...many(options.device).flatMap((d) => flag("device", d)),
-        typeof command === "string" ? command : jsonArray(command),
+        ...(typeof command === "string" ? endFlags([command]) : [jsonArray(command)]),
       ],
       options.heredocs,
     );
@@ -197,12 +202,12 @@ export class SpecBuilder {
 
   /** `CMD`. */
   cmd(command: string | readonly string[]): this {
-    return this.instr("CMD", [typeof command === "string" ? command : jsonArray(command)]);
+    return this.instr("CMD", typeof command === "string" ? endFlags([command]) : [jsonArray(command)]);
   }
 
   /** `ENTRYPOINT`. */
   entrypoint(command: string | readonly string[]): this {
-    return this.instr("ENTRYPOINT", [typeof command === "string" ? command : jsonArray(command)]);
+    return this.instr("ENTRYPOINT", typeof command === "string" ? endFlags([command]) : [jsonArray(command)]);
   }
 
   /** `SHELL ["exe", "arg"…]`. */
@@ -213,7 +218,7 @@ export class SpecBuilder {
   private copyLike(keyword: "COPY" | "ADD", sources: OneOrMany<string>, dest: string, o: CopyOptions): this {
     const words = [...many(sources), dest];
     // Shell form splits on every blank (quotes do not group), so words with blanks need JSON form.
-    const args = words.some((w) => HAS_BLANK.test(w)) ? [jsonArray(words)] : words;
+    const args = words.some((w) => HAS_BLANK.test(w)) ? [jsonArray(words)] : endFlags(words);
     return this.instr(
       keyword,
       [

@@ -3,7 +3,26 @@
 // original, the caller falls back to `raw(keyword, text, heredocs)`.
 import type { Flag, HeredocNode, Instruction } from "../../compiler/ast/types.js";
 
-/** A builder method call with plain-data arguments. */
+/** A spec word that is a plain double-quoted string: emitted as `literal(text)`. */
+export class Lit {
+  constructor(readonly text: string) {}
+}
+
+/** `"text"` (no `\`, `"` or `$` inside) as a Lit, anything else as the word itself. */
+function lit(word: string): string | Lit {
+  const m = /^"([^"\\$`]*)"$/.exec(word);
+  return m === null ? word : new Lit(m[1]!);
+}
+
+/** The argument with every Lit replaced by the spec word it stands for. */
+export function plain(v: unknown): unknown {
+  if (v instanceof Lit) return `"${v.text}"`;
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+
+/** A builder method call with plain-data arguments (and Lit words). */
 export interface BuilderCall {
   method: string;
   args: unknown[];
@@ -35,7 +54,7 @@ function heredocs(hs: readonly HeredocNode[]): { name: string; content: string }
 }
 
 /** Pairs as an object when that keeps them (unique keys, none integer-like), else as an array of pairs. */
-function pairsArg(pairs: readonly (readonly [string, string | null])[]): unknown {
+function pairsArg(pairs: readonly (readonly [string, string | Lit | null])[]): unknown {
   const keys = pairs.map((p) => p[0]);
   const objectSafe = new Set(keys).size === keys.length && keys.every((k) => !/^(0|[1-9]\d*)$/.test(k) && k !== "__proto__");
   return objectSafe ? Object.fromEntries(pairs) : pairs.map((p) => [...p]);
@@ -58,7 +77,7 @@ export function callFor(n: Instruction): BuilderCall | null {
     case "env":
     case "label":
       if (n.pairs.length === 0 || n.pairs.some((p) => p.value === null)) return null;
-      return { method: n.kind, args: [pairsArg(n.pairs.map((p) => [p.key.text, p.value!.text] as const))] };
+      return { method: n.kind, args: [pairsArg(n.pairs.map((p) => [p.key.text, lit(p.value!.text)] as const))] };
     case "run":
       if (n.command === null) return null;
       return withOpts("run", [n.command.form === "exec" ? n.command.args : n.command.text], {

@@ -7,7 +7,7 @@ import type { CompileOptions } from "../../compiler/compile.js";
 import { SpecBuilder } from "../builder/spec.js";
 import { buildLayout, type InstructionLayout } from "../prettier-plugin-vmspec/layout.js";
 import { astOf, sameMeaning } from "../prettier-plugin-vmspec/verify.js";
-import { callFor, type BuilderCall } from "./calls.js";
+import { callFor, Lit, plain, type BuilderCall } from "./calls.js";
 
 /** Options of {@link emitTypeScript}. */
 export interface EmitOptions {
@@ -26,6 +26,21 @@ export function defaultBuilderImport(): string {
 
 function literal(v: unknown): string {
   return JSON.stringify(v);
+}
+
+/** TypeScript source for a call argument: JSON, with Lit words as `literal("…")` calls. */
+function tsValue(v: unknown): string {
+  if (v instanceof Lit) return `literal(${JSON.stringify(v.text)})`;
+  if (Array.isArray(v)) return `[${v.map(tsValue).join(", ")}]`;
+  if (v !== null && typeof v === "object") return `{ ${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${tsValue(x)}`).join(", ")} }`;
+  return JSON.stringify(v);
+}
+
+function usesLit(v: unknown): boolean {
+  if (v instanceof Lit) return true;
+  if (Array.isArray(v)) return v.some(usesLit);
+  if (v !== null && typeof v === "object") return Object.values(v).some(usesLit);
+  return false;
 }
 
 /** Builder calls for a spec, each checked to write an instruction that means the original. */
@@ -56,7 +71,7 @@ export function builderCalls(text: string): { calls: BuilderCall[]; escape: "\\"
 function writesSame(c: BuilderCall, n: Instruction, escape: "\\" | "`", escapeLine: string): boolean {
   try {
     const b = new SpecBuilder({ escape }) as unknown as Record<string, (...a: unknown[]) => SpecBuilder>;
-    const written = (b[c.method]!(...c.args) as SpecBuilder).toSpec();
+    const written = (b[c.method]!(...(plain(c.args) as unknown[])) as SpecBuilder).toSpec();
     const lines = written.split("\n");
     const body = escape === "`" ? lines.slice(1).join("\n") : written;
     const back = astOf(escapeLine + body).instructions;
@@ -71,7 +86,8 @@ export function emitTypeScriptUnformatted(text: string, options: EmitOptions): s
   const { calls, escape, directives } = builderCalls(text);
   const project = new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile("spec.ts");
-  file.addImportDeclaration({ namedImports: ["spec", "type BuildOptions", "type Ir"], moduleSpecifier: options.builderImport ?? defaultBuilderImport() });
+  const names = calls.some((c) => usesLit(c.args)) ? ["spec", "literal"] : ["spec"];
+  file.addImportDeclaration({ namedImports: [...names, "type BuildOptions", "type Ir"], moduleSpecifier: options.builderImport ?? defaultBuilderImport() });
   file.addImportDeclaration({ namedImports: ["pathToFileURL"], moduleSpecifier: "node:url" });
   const specOpts: Record<string, string> = { path: options.path };
   if (escape === "`") specOpts.escape = "`";
@@ -80,7 +96,7 @@ export function emitTypeScriptUnformatted(text: string, options: EmitOptions): s
   const chain: WriterFunction = (w) => {
     w.write(`spec(${literal(specOpts)})`);
     w.indent(() => {
-      for (const c of calls) w.newLine().write(`.${c.method}(${c.args.map(literal).join(", ")})`);
+      for (const c of calls) w.newLine().write(`.${c.method}(${c.args.map(tsValue).join(", ")})`);
     });
   };
   file.addVariableStatement({
