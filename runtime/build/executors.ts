@@ -13,6 +13,7 @@ import { digestHex } from "../image/digest.js";
 import { cacheKey, chainId } from "./cache.js";
 import { BuildError } from "./errors.js";
 import type { ExecContext, FsState, OpExecutor } from "./builder.js";
+import type { ImageFs } from "./imageFs.js";
 
 /** Options of the default executors. */
 export interface ExecutorOptions {
@@ -225,6 +226,21 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
   }
 }
 
+/**
+ * The merged-/usr links (`/bin → usr/bin`, …) of the filesystem below a PACKAGES op: they are
+ * re-created in the op's empty layer dir before unpacking, so a package shipping `/bin/x` puts
+ * it under `usr/bin/` (as dpkg would on that base) instead of a real `bin/` directory that would
+ * hide the base's link when the layers are stacked.
+ */
+export function mergedUsrLinks(fsv: ImageFs, paths: readonly string[]): Record<string, string> {
+  const links: Record<string, string> = {};
+  for (const p of paths) {
+    const h = fsv.lookup(p);
+    if (h?.type === "symlink" && h.linkname) links[p] = h.linkname;
+  }
+  return links;
+}
+
 async function packagesStep(op: PackagesOp, ctx: ExecContext, o: ExecutorOptions): Promise<Layer | null> {
   const pk = await import("../packages/index.js");
   const dir = join(ctx.tmp, `packages-${randomBytes(6).toString("hex")}`);
@@ -242,7 +258,8 @@ async function packagesStep(op: PackagesOp, ctx: ExecContext, o: ExecutorOptions
       const text = await fs.readFile(o.lockPath, "utf8").catch(() => undefined);
       if (text !== undefined) lock = pk.parseLockfile(text, o.lockPath);
     }
-    await pk.installPackages(pk.selectorOfOp(op), dir, { baseStatus, lock, lockPath: o.lockPath });
+    const baseLinks = mergedUsrLinks(fsv, pk.MERGED_USR_LINKS);
+    await pk.installPackages(pk.selectorOfOp(op), dir, { baseStatus, baseLinks, lock, lockPath: o.lockPath });
     return await createLayer(ctx.store, walkTree(dir, { mtime: ctx.mtime }));
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -256,7 +273,8 @@ async function packagesStep(op: PackagesOp, ctx: ExecContext, o: ExecutorOptions
  * and diffed. Mounts: cache (a store dir per id), tmpfs, bind (from the context or a stage,
  * read-only unless rw — then a discarded copy), secret (a private file bind-mounted, or an env
  * var; never in a layer). ssh mounts are not supported. PACKAGES: the op's packages
- * (locked set if `lockPath` has it) are installed into an empty dir that becomes the layer.
+ * (locked set if `lockPath` has it) are installed into an empty dir that becomes the layer, with
+ * the base's merged-/usr links re-created first (`mergedUsrLinks`).
  * Both are cached by op id + the parent's layer chain (+ the lockfile's bytes for PACKAGES).
  */
 export function defaultExecutors(o: ExecutorOptions = {}): Partial<Record<Op["kind"], OpExecutor>> {
