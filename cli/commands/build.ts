@@ -60,6 +60,8 @@ Options:
                                 type=oci,dest=DIR[,name=REF]      an OCI image layout
                                 type=docker,dest=FILE[,name=REF]  a 'docker load' archive
   --no-cache                  do not use cached steps
+  --frozen-lockfile           PACKAGES must come from SPEC.lock: fail (naming the op) if the lockfile
+                              is missing, lacks an op of the spec, or has an op the spec no longer has
   --network MODE              default network of RUN steps: default|none|host
   --secret id=ID,src=FILE     a secret for RUN --mount=type=secret (or id=ID,env=VAR to take it
                               from an environment variable); never stored in the image
@@ -100,6 +102,41 @@ function locate(ir: { sourceMap: { files: { path: string }[]; ops: Record<string
   return `${ir.sourceMap.files[span.file]?.path}:${line}`;
 }
 
+/**
+ * `--frozen-lockfile`: why the lockfile does not match the spec's PACKAGES ops (all stages, as
+ * `vmspec lock` locks them), or undefined. An op that is not locked is named by its id (for its
+ * spec location); a malformed or stale lockfile has no op.
+ */
+async function frozenProblem(ir: Ir, lockPath: string): Promise<{ message: string; op?: string } | undefined> {
+  const pk = await import("../../runtime/packages/index.js");
+  const fail = (e: unknown, op?: string): { message: string; op?: string } => {
+    if (e instanceof pk.PackagesError) return { message: `${e.message} [${e.code}]`, ...(op ? { op } : {}) };
+    throw e;
+  };
+  let lock;
+  try {
+    lock = await pk.readLockfile(lockPath);
+  } catch (e) {
+    return fail(e);
+  }
+  for (const st of ir.stages) {
+    for (const op of st.ops) {
+      if (op.kind !== "packages") continue;
+      try {
+        pk.checkFrozen(lock, [pk.selectorOfOp(op)], lockPath);
+      } catch (e) {
+        return fail(e, op.id);
+      }
+    }
+  }
+  try {
+    pk.checkFrozen(lock, pk.selectorsFromIr(ir), lockPath);
+  } catch (e) {
+    return fail(e);
+  }
+  return undefined;
+}
+
 /** Runs `vmspec build`. */
 export async function run(argv: readonly string[]): Promise<number> {
   const p = parseArgs(argv, [
@@ -110,6 +147,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     { name: "build-context", value: true, repeat: true },
     { name: "output", short: "o", value: true, repeat: true },
     { name: "no-cache", value: false },
+    { name: "frozen-lockfile", value: false },
     { name: "network", value: true },
     { name: "secret", value: true, repeat: true },
     { name: "progress", value: true },
@@ -225,6 +263,19 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   const theIr = ir;
 
+  // SPEC.lock (next to the spec) pins PACKAGES ops when present; --frozen-lockfile requires it to match.
+  const lockPath = `${specPath}.lock`;
+  const frozen = p.flags.has("frozen-lockfile") || p.values.has("frozen-lockfile");
+  if (frozen) {
+    const problem = await frozenProblem(theIr, lockPath);
+    if (problem) {
+      const where = locate(theIr, texts, problem.op);
+      process.stderr.write(`vmspec build: ${where ? `${where}: ` : ""}error: ${problem.message}\n`);
+      await store.close();
+      return 1;
+    }
+  }
+
   const log = (s: string): void => {
     if (progress !== "quiet") process.stderr.write(s);
   };
@@ -243,7 +294,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       noCache: p.flags.has("no-cache") || p.values.has("no-cache"),
       progress: onProgress,
       sources: texts,
-      executors: defaultExecutors({ network: network as "default" | "none" | "host", lockPath: `${specPath}.lock`, secrets }),
+      executors: defaultExecutors({ network: network as "default" | "none" | "host", lockPath, frozenLockfile: frozen, secrets }),
     });
     renderer?.end();
     if (tags.length === 0) await store.tag(null, res.manifest);

@@ -9,6 +9,7 @@ export type BuildErrorCode =
   | "BUILD_BASE_NOT_FOUND"
   | "BUILD_USER_NOT_FOUND"
   | "BUILD_RUN_FAILED"
+  | "BUILD_PACKAGES_FAILED"
   | "BUILD_INVALID_IR"
   | "BUILD_IO";
 

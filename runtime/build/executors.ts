@@ -14,6 +14,8 @@ import { cacheKey, chainId } from "./cache.js";
 import { BuildError } from "./errors.js";
 import type { ExecContext, FsState, OpExecutor } from "./builder.js";
 import type { ImageFs } from "./imageFs.js";
+import type { Lockfile } from "../packages/lockfile.js";
+import { PackagesError } from "../packages/errors.js";
 
 /** Options of the default executors. */
 export interface ExecutorOptions {
@@ -23,8 +25,13 @@ export interface ExecutorOptions {
   runtime?: "builtin" | "runc" | "crun";
   /** Lines of output shown when a RUN fails. Default 20. */
   tailLines?: number;
-  /** A lockfile path for PACKAGES ops (used when it exists). */
+  /** A lockfile path for PACKAGES ops (used when it exists; a malformed one fails the op). */
   lockPath?: string;
+  /**
+   * `--frozen-lockfile`: a PACKAGES op that the lockfile at `lockPath` does not lock (or a missing
+   * lockfile) fails with BUILD_PACKAGES_FAILED (PKG_LOCK_MISMATCH), checked before the cache.
+   */
+  frozenLockfile?: boolean;
   /** Build secrets by id (`--secret id=ID,src=FILE` or `id=ID,env=VAR`): a file path or a value. */
   secrets?: Record<string, { file?: string; value?: string }>;
 }
@@ -241,7 +248,14 @@ export function mergedUsrLinks(fsv: ImageFs, paths: readonly string[]): Record<s
   return links;
 }
 
-async function packagesStep(op: PackagesOp, ctx: ExecContext, o: ExecutorOptions): Promise<Layer | null> {
+/** A packages-module failure as a BuildError of the op (the packages error's code kept in the message). */
+function packagesFailure(e: unknown, opId: string): unknown {
+  if (!(e instanceof PackagesError)) return e;
+  const path = (e as { path?: unknown }).path;
+  return new BuildError("BUILD_PACKAGES_FAILED", `${e.message} (${e.code})`, { op: opId, cause: e, ...(typeof path === "string" ? { path } : {}) });
+}
+
+async function packagesStep(op: PackagesOp, ctx: ExecContext, lock: Lockfile | undefined, o: ExecutorOptions): Promise<Layer | null> {
   const pk = await import("../packages/index.js");
   const dir = join(ctx.tmp, `packages-${randomBytes(6).toString("hex")}`);
   await fs.mkdir(dir, { recursive: true });
@@ -253,13 +267,8 @@ async function packagesStep(op: PackagesOp, ctx: ExecContext, o: ExecutorOptions
       baseStatus = join(ctx.tmp, `status-${randomBytes(4).toString("hex")}`);
       await fs.writeFile(baseStatus, status);
     }
-    let lock;
-    if (o.lockPath) {
-      const text = await fs.readFile(o.lockPath, "utf8").catch(() => undefined);
-      if (text !== undefined) lock = pk.parseLockfile(text, o.lockPath);
-    }
     const baseLinks = mergedUsrLinks(fsv, pk.MERGED_USR_LINKS);
-    await pk.installPackages(pk.selectorOfOp(op), dir, { baseStatus, baseLinks, lock, lockPath: o.lockPath });
+    await pk.installPackages(pk.selectorOfOp(op), dir, { baseStatus, baseLinks, lock, frozen: o.frozenLockfile ?? false, lockPath: o.lockPath });
     return await createLayer(ctx.store, walkTree(dir, { mtime: ctx.mtime }));
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -273,8 +282,9 @@ async function packagesStep(op: PackagesOp, ctx: ExecContext, o: ExecutorOptions
  * and diffed. Mounts: cache (a store dir per id), tmpfs, bind (from the context or a stage,
  * read-only unless rw — then a discarded copy), secret (a private file bind-mounted, or an env
  * var; never in a layer). ssh mounts are not supported. PACKAGES: the op's packages
- * (locked set if `lockPath` has it) are installed into an empty dir that becomes the layer, with
- * the base's merged-/usr links re-created first (`mergedUsrLinks`).
+ * (locked set if `lockPath` has it; `frozenLockfile` requires it) are installed into an empty dir
+ * that becomes the layer, with the base's merged-/usr links re-created first (`mergedUsrLinks`);
+ * package and lockfile errors become BUILD_PACKAGES_FAILED with the packages code in the message.
  * Both are cached by op id + the parent's layer chain (+ the lockfile's bytes for PACKAGES).
  */
 export function defaultExecutors(o: ExecutorOptions = {}): Partial<Record<Op["kind"], OpExecutor>> {
@@ -290,12 +300,26 @@ export function defaultExecutors(o: ExecutorOptions = {}): Partial<Record<Op["ki
       return { layer, cacheInputs: [] };
     };
   };
-  const lockBytes = async (): Promise<string[]> => {
-    if (!o.lockPath) return [];
+  // The lockfile is read (and validated) once per build, on the first PACKAGES op.
+  let lockRead: Promise<{ lock: Lockfile | undefined; text: string | undefined }> | undefined;
+  const readLock = (): Promise<{ lock: Lockfile | undefined; text: string | undefined }> =>
+    (lockRead ??= (async () => {
+      if (!o.lockPath) return { lock: undefined, text: undefined };
+      const { readLockfile } = await import("../packages/lockfile.js");
+      const lock = await readLockfile(o.lockPath);
+      return { lock, text: lock === undefined ? undefined : await fs.readFile(o.lockPath, "utf8") };
+    })());
+  const packagesInputs = async (op: Op): Promise<string[]> => {
     try {
-      return [await fs.readFile(o.lockPath, "utf8")];
-    } catch {
-      return [];
+      const { lock, text } = await readLock();
+      if (o.frozenLockfile) {
+        const { checkFrozen } = await import("../packages/lockfile.js");
+        const { selectorOfOp } = await import("../packages/index.js");
+        checkFrozen(lock, [selectorOfOp(op as PackagesOp)], o.lockPath ?? "SPEC.lock");
+      }
+      return text === undefined ? [] : [text];
+    } catch (e) {
+      throw packagesFailure(e, op.id);
     }
   };
   return {
@@ -304,6 +328,12 @@ export function defaultExecutors(o: ExecutorOptions = {}): Partial<Record<Op["ki
       // Bind-mounted content is an input (secrets and caches are not, as in BuildKit).
       async (op, ctx) => Promise.all((op as RunOp).mounts.filter((m) => m.type === "bind").map(async (m) => `bind ${m.target} ${await treeDigest(await bindSource(m, ctx, op.id))}`)),
     ),
-    packages: cached((op, ctx) => packagesStep(op as PackagesOp, ctx, o), lockBytes),
+    packages: cached(async (op, ctx) => {
+      try {
+        return await packagesStep(op as PackagesOp, ctx, (await readLock()).lock, o);
+      } catch (e) {
+        throw packagesFailure(e, op.id);
+      }
+    }, packagesInputs),
   };
 }
