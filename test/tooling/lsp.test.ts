@@ -3,6 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { pathToFileURL } from "node:url";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LspClient } from "./lspClient.js";
 import { repoRoot } from "./corpus.js";
@@ -74,6 +75,23 @@ test("a warning is severity 2 (unused ARG)", async () => {
   client.notify("textDocument/didClose", { textDocument: { uri: u2 } });
   const closed = await client.waitFor("textDocument/publishDiagnostics", (p) => p.uri === u2);
   assert.equal(closed.diagnostics, []);
+});
+
+test("a diagnostic inside an INCLUDEd file is shown at the INCLUDE, naming the file and line", async () => {
+  const dir = join(repoRoot, "local", "lsp-include");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "part.inc"), "ENV A=1\nMACHINE cpus=0\n");
+  try {
+    const u = pathToFileURL(join(dir, "main.vmspec")).href;
+    client.notify("textDocument/didOpen", { textDocument: { uri: u, languageId: "vmspec", version: 1, text: "FROM scratch\nINCLUDE part.inc\n" } });
+    const p = await client.waitFor("textDocument/publishDiagnostics", (p) => p.uri === u);
+    assert.is(p.diagnostics.length, 1);
+    assert.is(p.diagnostics[0].code, "VS4003");
+    assert.match(p.diagnostics[0].message, /part\.inc\(2\): MACHINE cpus/);
+    assert.equal(p.diagnostics[0].range, { start: { line: 1, character: 8 }, end: { line: 1, character: 16 } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const at = (line: number, character: number) => ({ textDocument: { uri }, position: { line, character } });

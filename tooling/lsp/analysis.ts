@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import type { FileAst, Span } from "../../compiler/ast/types.js";
 import { compile, type SourceReader } from "../../compiler/compile.js";
+import { resolveInclude } from "../../compiler/program.js";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
 
 /** A named thing declared in the document. */
@@ -58,5 +59,20 @@ export function analyze(uri: string, text: string): Analysis {
     if (n.kind === "arg") for (const p of n.pairs) args.push({ name: p.key.text, span: p.key.span });
     if (n.kind === "env") for (const p of n.pairs) envs.push({ name: p.key.text, span: p.key.span });
   }
-  return { path, diagnostics: r.diagnostics.filter((d) => d.file === path), ast, stages, args, envs };
+  // Diagnostics in INCLUDEd files are shown at the root INCLUDE that pulled the file in (directly, or
+  // through nested INCLUDEs: then at the first root INCLUDE), with the file and line in the message.
+  const includes = (ast?.instructions ?? []).filter((n) => n.kind === "include" && n.value !== null && n.words.length === 1);
+  const diagnostics: Diagnostic[] = [];
+  for (const d of r.diagnostics) {
+    if (d.file === path) {
+      diagnostics.push(d);
+      continue;
+    }
+    const direct = includes.find((n) => n.kind === "include" && resolveInclude(path, n.words[0]!.text) === d.file) ?? includes[0];
+    if (direct === undefined || direct.kind !== "include" || direct.value === null) continue;
+    const text = r.files.find((f) => f.path === d.file)?.text ?? "";
+    const line = text.slice(0, d.offset).split("\n").length;
+    diagnostics.push({ ...d, file: path, offset: direct.value.span.offset, length: direct.value.span.length, message: `${d.file}(${line}): ${d.message}` });
+  }
+  return { path, diagnostics, ast, stages, args, envs };
 }
