@@ -308,46 +308,62 @@ export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise
   const [ref, ...cmd] = o.positionals;
   if (ref === undefined) throw new ContainerError("CONTAINER_SPEC", "an IMAGE (or --rootfs DIR) is required");
   const imageRef = isSpecPath(ref) ? await buildSpec(ref, o.store) : ref;
-  const { openStore } = await import("./store.js");
-  const { readImage } = await import("../../runtime/image/manifest.js");
-  const { machineFromLabels } = await import("../../runtime/image/config.js");
-  const { imageLowerDirs, processFromImage } = await import("../../runtime/container/imageRootfs.js");
-  const store = await openStore(o.store);
-  try {
-    const entry = await store.resolve(imageRef);
-    const hostArch = process.arch === "x64" ? "amd64" : process.arch;
-    const img = await readImage(store, entry.descriptor, { os: "linux", architecture: hostArch });
-    if (img.config.architecture !== undefined && img.config.architecture !== hostArch)
-      throw new ContainerError(
-        "CONTAINER_SPEC",
-        `image ${imageRef} is linux/${img.config.architecture} and this host is linux/${hostArch}: containers run host-architecture images only (foreign images will run in the built-in VM)`,
-        imageRef,
-      );
-    const lower = await imageLowerDirs(store, img);
-    const proc = processFromImage(img.config.config, {
-      cmd,
-      ...(o.entrypoint !== undefined ? { entrypoint: o.entrypoint } : {}),
-      env,
-      ...(o.workdir !== undefined ? { cwd: o.workdir } : {}),
-      ...(o.user !== undefined ? { user: o.user } : {}),
-    });
-    const machine = machineFromLabels(img.config.config?.Labels);
-    const limits = { ...base.limits };
-    if (machine?.declared) {
-      limits.memoryBytes ??= machine.memoryBytes;
-      limits.cpus ??= machine.cpus;
+  const { cachedImage, rememberImage, storeDirFor } = await import("../../runtime/container/imageRunCache.js");
+  const hostArch = process.arch === "x64" ? "amd64" : process.arch;
+  let image = cachedImage(storeDirFor(o.store), imageRef);
+  let name = imageRef;
+  if (image === undefined) {
+    const { openStore } = await import("./store.js");
+    const { readImage } = await import("../../runtime/image/manifest.js");
+    const { imageLowerDirs } = await import("../../runtime/container/imageRootfs.js");
+    const store = await openStore(o.store);
+    try {
+      const entry = await store.resolve(imageRef);
+      const img = await readImage(store, entry.descriptor, { os: "linux", architecture: hostArch });
+      const c = img.config.config ?? {};
+      image = {
+        digest: entry.descriptor.digest,
+        ...(img.config.architecture !== undefined ? { architecture: img.config.architecture } : {}),
+        config: { Entrypoint: c.Entrypoint, Cmd: c.Cmd, Env: c.Env, WorkingDir: c.WorkingDir, User: c.User, StopSignal: c.StopSignal, Labels: c.Labels },
+        lower: [],
+      };
+      name = entry.name ?? entry.descriptor.digest;
+      if (image.architecture === undefined || image.architecture === hostArch) {
+        image.lower = await imageLowerDirs(store, img);
+        rememberImage(image);
+      }
+    } finally {
+      await store.close();
     }
-    return {
-      spec: { ...base, ...proc, limits, rootfs: { kind: "layers", lower } },
-      image: entry.name ?? entry.descriptor.digest,
-      stopSignal: img.config.config?.StopSignal ?? "SIGTERM",
-    };
-  } finally {
-    await store.close();
   }
+  if (image.architecture !== undefined && image.architecture !== hostArch)
+    throw new ContainerError(
+      "CONTAINER_SPEC",
+      `image ${imageRef} is linux/${image.architecture} and this host is linux/${hostArch}: containers run host-architecture images only (foreign images will run in the built-in VM)`,
+      imageRef,
+    );
+  const { processFromImage } = await import("../../runtime/container/imageProcess.js");
+  const proc = processFromImage(image.config, {
+    cmd,
+    ...(o.entrypoint !== undefined ? { entrypoint: o.entrypoint } : {}),
+    env,
+    ...(o.workdir !== undefined ? { cwd: o.workdir } : {}),
+    ...(o.user !== undefined ? { user: o.user } : {}),
+  });
+  const { machineFromLabels } = await import("../../runtime/image/config.js");
+  const machine = machineFromLabels(image.config.Labels);
+  const limits = { ...base.limits };
+  if (machine?.declared) {
+    limits.memoryBytes ??= machine.memoryBytes;
+    limits.cpus ??= machine.cpus;
+  }
+  return {
+    spec: { ...base, ...proc, limits, rootfs: { kind: "layers", lower: image.lower } },
+    image: name,
+    stopSignal: image.config.StopSignal ?? "SIGTERM",
+  };
 }
 
-/** Signals `vmspec run` passes on to the container (SIGWINCH: the runtime resizes the pty). */
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH"];
 
 /** Runs `vmspec run`. */

@@ -11,7 +11,6 @@ import { overlayAvailable } from "./rootfs.js";
 import type { Digest } from "../image/digest.js";
 import { ContainerError } from "./errors.js";
 import { cacheDir } from "./helper.js";
-import type { ContainerSpec } from "./index.js";
 
 /** OCI chain id of a layer stack (image-spec config.md#layer-chainid): sha256 over "parent diffid". */
 export function chainId(diffIds: readonly string[]): string {
@@ -99,33 +98,4 @@ export async function imageLowerDirs(store: Store, image: LoadedImage): Promise<
   return dirs;
 }
 
-/** `vmspec run` options that override the image config (all optional). */
-export interface RunOverrides {
-  /** Command after the image name; replaces the image's Cmd. */
-  cmd?: readonly string[];
-  /** `--entrypoint`; "" clears the image's entrypoint. */
-  entrypoint?: string;
-  env?: readonly string[];
-  cwd?: string;
-  user?: string;
-}
-
-/**
- * The process of a container for an image, Docker's rules: argv = Entrypoint + (cmd ?? Cmd);
- * `--entrypoint` replaces the entrypoint and drops the image's Cmd; env = image Env then `-e`.
- */
-export function processFromImage(config: LoadedImage["config"]["config"], o: RunOverrides): Pick<ContainerSpec, "args" | "env" | "cwd" | "user"> {
-  const c = config ?? {};
-  const entry = o.entrypoint !== undefined ? (o.entrypoint === "" ? [] : [o.entrypoint]) : (c.Entrypoint ?? []);
-  const cmd = o.cmd !== undefined && o.cmd.length > 0 ? o.cmd : o.entrypoint !== undefined ? [] : (c.Cmd ?? []);
-  const args = [...entry, ...cmd];
-  if (args.length === 0)
-    throw new ContainerError("CONTAINER_SPEC", "no command specified: the image has no Entrypoint or Cmd and none was given");
-  const user = o.user ?? c.User;
-  return {
-    args,
-    env: [...(c.Env ?? []), ...(o.env ?? [])],
-    ...(o.cwd ?? c.WorkingDir ? { cwd: o.cwd ?? c.WorkingDir } : {}),
-    ...(user ? { user: { user } } : {}),
-  };
-}
+export { processFromImage, type RunOverrides } from "./imageProcess.js";

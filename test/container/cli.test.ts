@@ -1,6 +1,6 @@
 // `vmspec run` / ps / stop / logs / export-bundle through the real bin, on a busybox image in a temp store.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -13,6 +13,8 @@ import { walkOverlayUpper } from "../../runtime/image/layerEntries.js";
 import { appendLayer, scratchImage, updateConfig, writeImage, withMachine } from "../../runtime/image/manifest.js";
 import { parseMemory, parseMounts, parseRunArgs, resolveTarget } from "../../cli/commands/run.js";
 import { processFromImage, chainId } from "../../runtime/container/imageRootfs.js";
+import { digestFromIndex, storeDirFor } from "../../runtime/container/imageRunCache.js";
+import { resolveStoreDir } from "../../runtime/image/store.js";
 import { busyboxRootfs } from "./rootfsKit.js";
 
 const bin = new URL("../../../bin/vmspec.js", import.meta.url).pathname;
@@ -150,6 +152,43 @@ rt("machine spec memory and cpus become the default limits; flags override", asy
   assert.equal(c.spec.limits, {});
   const r = await vmspec(["run", "bb:machine"]);
   assert.is(r.exitCode, 0, r.stderr);
+});
+
+test("run's fast path resolves the store dir and tags exactly like the store", () => {
+  for (const e of [{ VMSPEC_STORE: "/s" }, { XDG_DATA_HOME: "/x" }, { HOME: "/h" }, {}])
+    assert.is(storeDirFor(undefined, e), resolveStoreDir(undefined, e));
+  assert.is(storeDirFor("/flag", { VMSPEC_STORE: "/s" }), resolveStoreDir("/flag", { VMSPEC_STORE: "/s" }));
+  const dir = mkdtempSync(join(tmpdir(), "vmspec-index-"));
+  const d1 = `sha256:${"1".repeat(64)}`;
+  const d2 = `sha256:${"2".repeat(64)}`;
+  writeFileSync(join(dir, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [
+    { digest: d1, annotations: { "org.opencontainers.image.ref.name": "app:latest" } },
+    { digest: d2, annotations: { "org.opencontainers.image.ref.name": "host:5000/app:v2" } },
+  ] }));
+  assert.is(digestFromIndex(dir, "app"), d1);
+  assert.is(digestFromIndex(dir, "app:latest"), d1);
+  assert.is(digestFromIndex(dir, "host:5000/app:v2"), d2);
+  assert.is(digestFromIndex(dir, d2), d2);
+  assert.is(digestFromIndex(dir, "222222"), undefined, "prefixes go the full way");
+  assert.is(digestFromIndex(dir, "other"), undefined);
+  rmSync(dir, { recursive: true });
+});
+
+rt("re-tagging an image is seen by the next run (the run cache is keyed by digest)", async () => {
+  for (const word of ["first", "second"]) {
+    const store = await Store.open(env.VMSPEC_STORE!);
+    try {
+      const base = appendLayer(scratchImage({ os: "linux", architecture: arch }), await createLayerFromDir(store, join(work, "rootfs")), { createdBy: "COPY" });
+      const img = updateConfig(base, (c) => ({ ...c, Cmd: ["echo", word] }));
+      await store.tag("bb:retag", (await writeImage(store, img)).manifest);
+    } finally {
+      await store.close();
+    }
+    const r = await vmspec(["run", "bb:retag"]);
+    assert.is(r.stdout, word, r.stderr);
+    const again = await vmspec(["run", "bb:retag"]);
+    assert.is(again.stdout, word, "cached run");
+  }
 });
 
 rt("an image of another architecture is refused with a clear message", async () => {
