@@ -72,11 +72,23 @@ export async function resolveImageRef(store: Store, ref: ImageRef, platform: Pla
       if (!(e instanceof ImageNotFoundError)) throw e;
     }
   }
-  throw new BuildError(
-    "BUILD_BASE_NOT_FOUND",
-    `image '${ref.raw}' is not in the local store (${store.root}) and pulling from registries is not supported yet. ` +
-      `Provide it with --build-context ${ref.raw}=oci-layout://DIR[:TAG] or =docker-archive://FILE, or copy it into the store ` +
-      `(it is an OCI layout: skopeo copy <source> oci:${store.root}:${ref.tag ? `${ref.name}:${ref.tag}` : `${ref.name}:latest`})`,
+  throw new BuildError("BUILD_BASE_NOT_FOUND", notFoundMessage(ref, store.root));
+}
+
+/**
+ * The one-line message for a base image that is neither a named context nor in the store: how to
+ * provide it (`--build-context`, the store as an OCI layout) or replace it with a PACKAGES stage
+ * (for a `debian[:SUITE]` reference the suite is filled in).
+ */
+export function notFoundMessage(ref: ImageRef, storeRoot: string): string {
+  const tagged = ref.tag ? `${ref.name}:${ref.tag}` : `${ref.name}:latest`;
+  const debian = /^(?:(?:docker\.io\/)?library\/)?debian$/.test(ref.name);
+  const suite = debian && ref.tag && /^[a-z]+$/.test(ref.tag) && ref.tag !== "latest" ? ref.tag : "SUITE";
+  return (
+    `image '${ref.raw}' is not in the local store (${storeRoot}) and pulling from registries is not supported yet; ` +
+    `provide it with --build-context ${ref.raw}=oci-layout://DIR[:TAG] (or =docker-archive://FILE), ` +
+    `copy it into the store (an OCI layout: skopeo copy <source> oci:${storeRoot}:${tagged}), ` +
+    `or build the base in a stage from Debian packages (FROM scratch, then PACKAGES --distro=debian:${suite} …)`
   );
 }
 

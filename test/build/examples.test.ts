@@ -41,7 +41,15 @@ for (const name of ["hello", "include", "packages", "riscv64-vm"]) {
 test("examples/multi-stage.vmspec needs debian:bookworm, which cannot be pulled yet: a clear error", async () => {
   const r = await buildExample("multi-stage");
   assert.is(r.exitCode, 1);
-  assert.match(r.stderr, /multi-stage\.vmspec:\d+: error: image 'debian:bookworm' is not in the local store .*not supported yet/);
+  // One line: where (the FROM's line), what, and how to get on (a named context or a PACKAGES stage).
+  const lines = r.stderr.split("\n").filter((l) => l.startsWith("vmspec build:"));
+  assert.is(lines.length, 1, r.stderr);
+  const from = (await fs.readFile(join(root, "examples", "multi-stage.vmspec"), "utf8")).split("\n").findIndex((l) => l.startsWith("FROM debian:")) + 1;
+  assert.match(lines[0]!, new RegExp(`^vmspec build: (?:.*/)?examples/multi-stage\\.vmspec:${from}: error: image 'debian:bookworm' is not in the local store .*not supported yet`));
+  assert.match(lines[0]!, /--build-context debian:bookworm=oci-layout:\/\/DIR/);
+  assert.match(lines[0]!, /PACKAGES --distro=debian:bookworm/);
+  assert.match(lines[0]!, /\[BUILD_BASE_NOT_FOUND\]$/);
+  assert.not.match(r.stderr, /\n\s+at /, "no stack trace");
 });
 
 gated(test, { root: true, tools: ["umoci", "runc"] })("the hello image runs under runc (bundle from umoci unpack)", async () => {
