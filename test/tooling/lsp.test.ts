@@ -94,6 +94,23 @@ test("a diagnostic inside an INCLUDEd file is shown at the INCLUDE, naming the f
   }
 });
 
+test("a burst of changes ends with diagnostics for the last version", async () => {
+  const u = uri.replace("lsp-test", "lsp-burst");
+  client.notify("textDocument/didOpen", { textDocument: { uri: u, languageId: "vmspec", version: 1, text: "FROM scratch\n" } });
+  await client.waitFor("textDocument/publishDiagnostics", (p) => p.uri === u && p.version === 1);
+  // Type "MACHINE cpus=0" one character at a time.
+  const line = "MACHINE cpus=0";
+  for (let i = 0; i < line.length; i++) {
+    client.notify("textDocument/didChange", {
+      textDocument: { uri: u, version: i + 2 },
+      contentChanges: [{ range: { start: { line: 1, character: i }, end: { line: 1, character: i } }, text: line[i] }],
+    });
+  }
+  const last = await client.waitFor("textDocument/publishDiagnostics", (p) => p.uri === u && p.version === line.length + 1);
+  assert.equal(last.diagnostics.map((d: { code: string }) => d.code), ["VS4003"]);
+  client.notify("textDocument/didClose", { textDocument: { uri: u } });
+});
+
 const at = (line: number, character: number) => ({ textDocument: { uri }, position: { line, character } });
 
 test("hover: instruction docs, flag docs, MACHINE keys", async () => {

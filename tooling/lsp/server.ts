@@ -39,6 +39,8 @@ export class LanguageServer {
   private readonly docs = new Map<string, TextDoc>();
   private readonly analyses = new Map<string, { version: number; analysis: Analysis }>();
   private shutdownRequested = false;
+  /** Documents whose diagnostics are due (a burst of changes read together is published once). */
+  private readonly due = new Set<string>();
 
   constructor(
     private readonly input: Readable,
@@ -109,7 +111,13 @@ export class LanguageServer {
         const doc = this.docs.get(p.textDocument.uri);
         if (doc === undefined) return undefined;
         doc.apply(p.contentChanges as ContentChange[], p.textDocument.version);
-        this.publish(doc.uri);
+        if (!this.due.has(doc.uri)) {
+          this.due.add(doc.uri);
+          setImmediate(() => {
+            this.due.delete(doc.uri);
+            if (this.docs.get(doc.uri) === doc) this.publish(doc.uri);
+          });
+        }
         return undefined;
       }
       case "textDocument/didClose":
