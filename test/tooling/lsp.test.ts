@@ -171,6 +171,18 @@ test("go to definition: stage names (--from, FROM) and ARGs ($X, ${X})", async (
   assert.is(r.result, null);
 });
 
+test("a mount's from= completes and resolves stage names too", async () => {
+  const u = uri.replace("lsp-test", "lsp-mount");
+  const text = "FROM debian AS deps\nFROM scratch\nRUN --mount=from=deps,target=/d true\nRUN --mount=type=bind,from=d";
+  client.notify("textDocument/didOpen", { textDocument: { uri: u, languageId: "vmspec", version: 1, text } });
+  const pos = (line: number, character: number) => ({ textDocument: { uri: u }, position: { line, character } });
+  let r = await client.request("textDocument/definition", pos(2, 19));
+  assert.equal(r.result.range, { start: { line: 0, character: 15 }, end: { line: 0, character: 19 } });
+  r = await client.request("textDocument/completion", pos(3, 28));
+  assert.equal(r.result.items.map((i: { label: string }) => i.label), ["deps"]);
+  client.notify("textDocument/didClose", { textDocument: { uri: u } });
+});
+
 test("formatting returns one whole-document edit with the formatter's output", async () => {
   const u3 = uri.replace("lsp-test", "lsp-fmt");
   client.notify("textDocument/didOpen", { textDocument: { uri: u3, languageId: "vmspec", version: 1, text: "from scratch\ncmd [ \"a\",\"b\" ]\n" } });

@@ -230,7 +230,7 @@ export class LanguageServer {
         const d = INSTRUCTION_DOCS[k];
         items.push({ label: k, kind: Kind.Keyword, ...(d && { detail: d.syntax, documentation: { kind: "markdown" as const, value: d.doc } }), textEdit: edit(typed.length, k) });
       }
-    } else if ((m = /(?:--from=|[\s,]from=)([A-Za-z0-9_.\-]*)$/.exec(p)) !== null) {
+    } else if ((m = /(?:--from=|[\s,=]from=)([A-Za-z0-9_.\-]*)$/.exec(p)) !== null) {
       const typed = m[1]!;
       const here = doc.offsetAt(pos);
       for (const s of a().stages.filter((s) => s.span.offset < here)) items.push({ label: s.name, kind: Kind.Reference, detail: "stage", textEdit: edit(typed.length, s.name) });
@@ -274,7 +274,7 @@ export class LanguageServer {
       return decl === undefined ? null : loc(decl.span);
     }
     const ctx = this.context(doc, pos);
-    const isStageRef = /(?:--from=|[\s,]from=)$/.test(before) || (ctx.keyword === "FROM" && !w.text.startsWith("-") && /^\s*\S+\s+(?:--\S+\s+)*$/i.test(before));
+    const isStageRef = /(?:--from=|[\s,=]from=)$/.test(before) || (ctx.keyword === "FROM" && !w.text.startsWith("-") && /^\s*\S+\s+(?:--\S+\s+)*$/i.test(before));
     if (isStageRef) {
       const s = an.stages.find((s) => s.name === w.text.toLowerCase());
       return s === undefined ? null : loc(s.span);
