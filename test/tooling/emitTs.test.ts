@@ -113,6 +113,12 @@ test("vmspec compile --emit ts writes the module (and refuses a spec with errors
   const mod = await runEmitted(readFileSync(out, "utf8"));
   const want = spawnSync("node", [bin, "compile", "examples/hello.vmspec"], { cwd: repoRoot, encoding: "utf8" }).stdout;
   assert.is(withoutSourceMap(mod.toIR()), withoutSourceMap(JSON.parse(want)));
+  // And as a program of its own: `tsx hello.mts` prints the IR.
+  const mts = join(work, "hello.mts");
+  writeFileSync(mts, readFileSync(out, "utf8"));
+  const ran = spawnSync("node", ["--import", "tsx/esm", mts], { cwd: repoRoot, encoding: "utf8" });
+  assert.is(ran.status, 0, ran.stderr);
+  assert.is(withoutSourceMap(JSON.parse(ran.stdout)), withoutSourceMap(JSON.parse(want)));
   const bad = join(work, "bad.vmspec");
   writeFileSync(bad, "FROM scratch\nMACHINE cpus=0\n");
   r = spawnSync("node", [bin, "compile", bad, "--emit=ts"], { encoding: "utf8" });
