@@ -45,6 +45,16 @@ for (const c of cases) {
     assert.fixture(withoutSourceMap(have), withoutSourceMap(want));
     assert.equal(Object.keys(have.sourceMap.ops), Object.keys(want.sourceMap.ops));
     assert.is(have.sourceMap.files[0]!.path, want.sourceMap.files[0]!.path);
+    // The source map points into the builder's spec text, at the same instructions.
+    const builderText = mod.builder.toSpec();
+    const kw = (text: string, offset: number) => /^\S+/.exec(text.slice(offset))?.[0]?.toUpperCase();
+    for (const [id, spans] of Object.entries(want.sourceMap.ops)) {
+      const mine = have.sourceMap.ops[id]!;
+      assert.is(mine.length, spans.length, id);
+      spans.forEach((sp, i) => {
+        if (sp.file === 0 && mine[i]!.file === 0) assert.is(kw(builderText, mine[i]!.offset), kw(c.text, sp.offset), `${id} span ${i}`);
+      });
+    }
   });
 }
 
