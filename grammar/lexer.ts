@@ -76,6 +76,17 @@ const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
 const HEREDOC_RE = /^(\d*)<<(-?)\s*([^<]*)$/;
 const HEREDOC_KEYWORDS = new Set(["run", "copy", "add"]);
 
+/**
+ * Lowercase form of a keyword image. The usual upper-case spellings map to constant strings, so
+ * the common case allocates nothing (one `toLowerCase` string per line adds up on large specs).
+ */
+const LOWER_KEYWORDS: ReadonlyMap<string, string> = new Map(
+  [...keywordTokens.keys(), "onbuild"].map((k) => [k.toUpperCase(), k]),
+);
+function lowerKeyword(image: string): string {
+  return LOWER_KEYWORDS.get(image) ?? image.toLowerCase();
+}
+
 function isWs(c: number): boolean {
   // space, \t, \v, \f, \r (L1)
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
@@ -167,8 +178,10 @@ export function lex(text: string): LexResult {
     if (s === e0 || text.charCodeAt(s) === 35 /* # */) continue;
 
     // Read the logical line: physical lines joined while they end in the escape char (L4).
+    // Most logical lines are one physical line: then `joined` is a plain slice of the source and
+    // `segments` stays null (text index i is source offset s + i), so no offset table is built.
     let joined = "";
-    const segments: number[] = [];
+    let segments: number[] | null = null;
     let lineS = s;
     let lineE = e0;
     let emptyContinuationAt = -1;
@@ -178,7 +191,11 @@ export function lex(text: string): LexResult {
       const continues =
         j >= lineS && text.charCodeAt(j) === esc && (j === lines.lineStart || text.charCodeAt(j - 1) !== esc);
       const partEnd = continues ? j : lineE;
-      segments.push(joined.length, lineS);
+      if (!continues && segments === null) {
+        joined = text.slice(lineS, partEnd);
+        break;
+      }
+      (segments ??= []).push(joined.length, lineS);
       joined += text.slice(lineS, partEnd);
       if (!continues) break;
       // Continuation: skip comment lines and (with a warning) empty lines.
@@ -203,12 +220,11 @@ export function lex(text: string): LexResult {
     }
 
     // Keyword = first word (L1); Args = the rest, whitespace-trimmed.
-    const mapOff = (i: number): number => mapOffset(segments, i);
     let k = 0;
     while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
     const kwImage = joined.slice(0, k);
-    let kwLower = kwImage.toLowerCase();
-    const kwStart = mapOff(0);
+    let kwLower = lowerKeyword(kwImage);
+    const kwStart = s; // the keyword is at the start of the first physical line
     let nestedLower = kwLower;
     if (kwLower === "onbuild") {
       tokens.push(tok(Onbuild, kwImage, kwStart, kwStart + k - 1));
@@ -217,8 +233,8 @@ export function lex(text: string): LexResult {
       while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
       if (k > n0) {
         const nested = joined.slice(n0, k);
-        nestedLower = nested.toLowerCase();
-        const ns = mapOff(n0);
+        nestedLower = lowerKeyword(nested);
+        const ns = segments === null ? s + n0 : mapOffset(segments, n0);
         tokens.push(tok(Nested, nested, ns, ns + nested.length - 1));
       } else {
         nestedLower = "";
@@ -232,13 +248,17 @@ export function lex(text: string): LexResult {
     let aEnd = joined.length;
     while (aEnd > k && isWs(joined.charCodeAt(aEnd - 1))) aEnd--;
     let argsText = "";
-    let argsSegments: number[] = [];
+    // Offset table of argsText (null: argsText[i] is at source offset aStart + i).
+    let argsSegments: number[] | null = null;
+    let aStart = 0;
     if (aEnd > k) {
       argsText = k === 0 && aEnd === joined.length ? joined : joined.slice(k, aEnd);
-      argsSegments = segments.length === 2 ? [0, segments[1]! + k] : shiftSegments(segments, k);
-      const aStart = argsSegments[1]!;
-      const payload: ArgsPayload | undefined = argsSegments.length === 2 ? undefined : { segments: argsSegments };
-      tokens.push(tok(Args, argsText, aStart, mapOff(aEnd - 1), payload));
+      if (segments !== null && segments.length > 2) argsSegments = shiftSegments(segments, k);
+      aStart = argsSegments !== null ? argsSegments[1]! : segments === null ? s + k : segments[1]! + k;
+      if (argsSegments !== null && argsSegments.length === 2) argsSegments = null;
+      const aLast = segments === null ? s + aEnd - 1 : mapOffset(segments, aEnd - 1);
+      const payload: ArgsPayload | undefined = argsSegments === null ? undefined : { segments: argsSegments };
+      tokens.push(tok(Args, argsText, aStart, aLast, payload));
     }
 
     // §5: heredocs, for RUN/COPY/ADD (also under ONBUILD).
@@ -249,7 +269,7 @@ export function lex(text: string): LexResult {
         const unq = unquoteDelimiter(m[3]!);
         if (unq === null) continue;
         const chomp = m[2] === "-";
-        const wordOffset = mapOffset(argsSegments, w.offset);
+        const wordOffset = argsSegments === null ? aStart + w.offset : mapOffset(argsSegments, w.offset);
         let content = "";
         let terminated = false;
         let bodyStart = -1;

@@ -1,6 +1,6 @@
 // AST for FROM: `FROM [--platform=P] image [AS name]` (exactly one or three words).
 import { checkFlags, extractFlags } from "./flags.js";
-import { splitWhitespace, type RawInstruction } from "./raw.js";
+import { NO_HEREDOCS, splitWhitespace, type RawInstruction } from "./raw.js";
 import type { FromNode } from "./types.js";
 
 /** FROM. The stage name is checked (and lowercased) by the stage graph; arity is checked here. */
@@ -14,7 +14,7 @@ export function buildFrom(raw: RawInstruction): FromNode {
     word: raw.word,
     span: raw.fullSpan(),
     keywordSpan: raw.keywordSpan,
-    heredocs: [],
+    heredocs: NO_HEREDOCS,
     flags: ok,
     image: words[0] ?? null,
     stageName: null,

@@ -1,6 +1,6 @@
 // AST for ENV, LABEL and ARG: `k=v …` pairs (quote-aware words), the legacy `ENV k v…` form, and ARG names.
 import { checkFlags, extractFlags } from "./flags.js";
-import { splitShellWords, isSpace, type RawInstruction } from "./raw.js";
+import { NO_HEREDOCS, splitShellWords, isSpace, type RawInstruction } from "./raw.js";
 import type { KeyValue, KeyValueNode, Word } from "./types.js";
 
 function splitPair(w: Word, eq: number): KeyValue {
@@ -21,7 +21,7 @@ export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"
     word: raw.word,
     span: raw.fullSpan(),
     keywordSpan: raw.keywordSpan,
-    heredocs: [],
+    heredocs: NO_HEREDOCS,
     flags: ok,
     pairs: [],
   };

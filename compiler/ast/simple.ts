@@ -2,18 +2,11 @@
 // KERNEL (one string) and EXPOSE VOLUME PUBLISH PACKAGES MACHINE (word lists).
 import { parseExecForm } from "../words/execForm.js";
 import { checkFlags, extractFlags } from "./flags.js";
-import { splitShellWords, splitWhitespace, type RawInstruction } from "./raw.js";
+import { NO_HEREDOCS, splitShellWords, splitWhitespace, type RawInstruction } from "./raw.js";
 import type { ListNode, StringNode, Word } from "./types.js";
 
-function base(raw: RawInstruction) {
-  return {
-    keyword: raw.keyword,
-    word: raw.word,
-    span: raw.fullSpan(),
-    keywordSpan: raw.keywordSpan,
-    heredocs: [],
-  };
-}
+// Nodes are written out field by field rather than spreading a shared `base(raw)` object: the
+// spread builds and copies a throwaway object per instruction (bench/compile).
 
 /** Exactly-one-argument instructions (USER, WORKDIR, STOPSIGNAL) and free-text ones. */
 export function buildString(raw: RawInstruction, kind: StringNode["kind"]): StringNode {
@@ -21,7 +14,7 @@ export function buildString(raw: RawInstruction, kind: StringNode["kind"]): Stri
   const ok = checkFlags(raw, flags);
   const value = rest < raw.text.length ? raw.wordAt(rest, raw.text.length) : null;
   const words = splitWhitespace(raw, rest);
-  const node: StringNode = { kind, ...base(raw), flags: ok, value, words };
+  const node: StringNode = { kind, keyword: raw.keyword, word: raw.word, span: raw.fullSpan(), keywordSpan: raw.keywordSpan, heredocs: NO_HEREDOCS, flags: ok, value, words };
   if (kind === "kernel") return node; // the value is the (optional) kernel command line
   // USER/WORKDIR/STOPSIGNAL take the rest of the line as one value (BuildKit parseString);
   // vmspec's NETWORK and INCLUDE take exactly one word.
@@ -52,5 +45,5 @@ export function buildList(raw: RawInstruction, kind: ListNode["kind"]): ListNode
     items = splitWhitespace(raw, rest);
   }
   if (items.length === 0 && rest >= raw.text.length) raw.report("missingArguments", raw.keywordSpan, [raw.keyword, 1]);
-  return { kind, ...base(raw), flags: ok, items };
+  return { kind, keyword: raw.keyword, word: raw.word, span: raw.fullSpan(), keywordSpan: raw.keywordSpan, heredocs: NO_HEREDOCS, flags: ok, items };
 }
