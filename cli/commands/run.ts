@@ -352,6 +352,12 @@ export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise
   });
   const { machineFromLabels } = await import("../../runtime/image/config.js");
   const machine = machineFromLabels(image.config.Labels);
+  if (machine?.launch === "vm")
+    throw new ContainerError(
+      "CONTAINER_SPEC",
+      `image ${imageRef} asks to be launched as a VM (MACHINE launch=vm); vmspec run starts containers only for now (the VM runner is not wired in yet)`,
+      imageRef,
+    );
   const limits = { ...base.limits };
   if (machine?.declared) {
     limits.memoryBytes ??= machine.memoryBytes;

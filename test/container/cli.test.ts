@@ -55,6 +55,8 @@ test.before(async () => {
     let limited = updateConfig(img, (c) => ({ ...c, Cmd: ["sh", "-c", "cat /sys/fs/cgroup/memory/vmspec/*/memory.limit_in_bytes 2>/dev/null; echo ok"] }));
     limited = withMachine(limited, { declared: true, cpus: 1, memoryBytes: 256 << 20, diskBytes: 1 << 30, arch, launch: "container", kernel: null, network: { mode: "none", ports: [] } });
     await store.tag("bb:machine", (await writeImage(store, limited)).manifest);
+    const vm = withMachine(limited, { declared: true, cpus: 1, memoryBytes: 256 << 20, diskBytes: 1 << 30, arch, launch: "vm", kernel: null, network: { mode: "none", ports: [] } });
+    await store.tag("bb:vm", (await writeImage(store, vm)).manifest);
     const foreign = updateConfig(scratchImage({ os: "linux", architecture: arch === "riscv64" ? "arm64" : "riscv64" }), (c) => ({ ...c, Cmd: ["true"] }));
     await store.tag("bb:foreign", (await writeImage(store, foreign)).manifest);
   } finally {
@@ -191,10 +193,13 @@ rt("re-tagging an image is seen by the next run (the run cache is keyed by diges
   }
 });
 
-rt("an image of another architecture is refused with a clear message", async () => {
+rt("an image of another architecture, or one that asks for a VM, is refused with a clear message", async () => {
   const r = await vmspec(["run", "bb:foreign"]);
   assert.is(r.exitCode, 125);
   assert.match(r.stderr, /host-architecture images only/);
+  const vm = await vmspec(["run", "bb:vm"]);
+  assert.is(vm.exitCode, 125);
+  assert.match(vm.stderr, /launch=vm/);
 });
 
 rt("run -d, ps, logs, stop", async () => {
