@@ -90,15 +90,16 @@ export function buildLayout(text: string): Layout | null {
     nodes.push({ kind: "directive", key: p.key, value: p.value });
     pos = lineAt(text, tok.startOffset).next;
   }
-  const gap = (until: number): boolean => {
+  /** Lays out blank and comment lines up to `until`; returns where another line starts, if one does. */
+  const gap = (until: number): number => {
     while (pos < until) {
       const l = lineAt(text, pos);
       const n = gapLine(text, l.start, l.end);
-      if (n === null) return false;
+      if (n === null) return l.start;
       nodes.push(n);
       pos = l.next;
     }
-    return true;
+    return -1;
   };
   while (t < tokens.length) {
     const head = tokens[t]!;
@@ -111,11 +112,20 @@ export function buildLayout(text: string): Layout | null {
     const group: IToken[] = [head];
     t++;
     while (t < tokens.length && ["Nested", "Args", "Heredoc"].includes(tokens[t]!.tokenType.name)) group.push(tokens[t++]!);
-    const first = lineAt(text, text.lastIndexOf("\n", head.startOffset - 1) + 1);
-    if (!gap(first.start)) return null;
-    const ins = layoutInstruction(text, head.startOffset, first, esc);
+    let first = lineAt(text, text.lastIndexOf("\n", head.startOffset - 1) + 1);
+    let kwStart = head.startOffset;
+    const other = gap(first.start);
+    if (other >= 0) {
+      // The logical line started earlier, on a line that is only an escape (`\` then the keyword
+      // on a later line): lay it out from there.
+      first = lineAt(text, other);
+      kwStart = first.start;
+      while (kwStart < first.end && isLineWs(text.charCodeAt(kwStart))) kwStart++;
+    }
+    const ins = layoutInstruction(text, kwStart, first, esc);
     if (ins === null) return null;
-    const { node, next } = ins;
+    const { node, next, leading } = ins;
+    for (const c of leading) nodes.push({ kind: "comment", text: c });
     pos = next;
     const heredocs = group.filter((g) => g.tokenType.name === "Heredoc");
     if (heredocs.length > 0) {
@@ -133,7 +143,7 @@ export function buildLayout(text: string): Layout | null {
     }
     nodes.push(node);
   }
-  if (!gap(text.length)) return null;
+  if (gap(text.length) >= 0) return null;
   return { escape: lexed.escape, bom, nodes };
 }
 
@@ -143,7 +153,7 @@ function layoutInstruction(
   kwStart: number,
   first: { start: number; end: number; next: number },
   esc: number,
-): { node: InstructionLayout; next: number } | null {
+): { node: InstructionLayout; next: number; leading: string[] } | null {
   let joined = "";
   const cuts: { at: number; comments: string[] }[] = [];
   let lineStart = first.start;
@@ -186,6 +196,7 @@ function layoutInstruction(
   let k = 0;
   while (k < joined.length && !isLineWs(joined.charCodeAt(k))) k++;
   const keyword = joined.slice(0, k);
+  if (keyword.length === 0) return null; // a continuation into an indented line: no keyword to print
   let nested: string | null = null;
   if (keyword.toLowerCase() === "onbuild") {
     while (k < joined.length && isLineWs(joined.charCodeAt(k))) k++;
@@ -197,6 +208,8 @@ function layoutInstruction(
   let end = joined.length;
   while (end > k && isLineWs(joined.charCodeAt(end - 1))) end--;
   const args = joined.slice(k, end);
-  const breaks: LineBreak[] = cuts.map((c) => ({ at: Math.min(c.at - k, args.length), comments: c.comments }));
-  return { node: { kind: "instruction", keyword, nested, args, breaks, trailingComments: trailing, heredocLines: [] }, next };
+  // Breaks before any text (lines that were only an escape) are dropped; their comments move above.
+  const leading = cuts.filter((c) => c.at === 0).flatMap((c) => c.comments);
+  const breaks: LineBreak[] = cuts.filter((c) => c.at > 0).map((c) => ({ at: Math.min(c.at - k, args.length), comments: c.comments }));
+  return { node: { kind: "instruction", keyword, nested, args, breaks, trailingComments: trailing, heredocLines: [] }, next, leading };
 }
