@@ -80,6 +80,13 @@ test("blank lines collapse; a leading blank line before a directive-like comment
   assert.is(fmt("#escape = `\nFROM scratch\nRUN a `\n  b\n"), "# escape=`\nFROM scratch\nRUN a `\n  b\n");
 });
 
+test("escape-only lines before a keyword are dropped (their comments move above); a keyword-less line stays as is", () => {
+  assert.is(fmt("\\\nFROM scratch\n  \\\n# c\nrun \\\n  x\n"), "FROM scratch\n# c\nRUN \\\n    x\n");
+  const odd = "FROM scratch\n\\\n    c\n";
+  assert.ok(formatSpec(odd).unchanged);
+  assert.is(fmt(odd), odd);
+});
+
 test("CRLF input becomes LF; prettier's endOfLine=crlf writes CRLF", async () => {
   assert.is(fmt("FROM scratch\r\nRUN x\r\n"), "FROM scratch\nRUN x\n");
   assert.is(await prettierFormat("from scratch\n", "a.vmspec", "crlf"), "FROM scratch\r\n");
