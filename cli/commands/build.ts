@@ -9,8 +9,6 @@ import { jsonRenderer, plainRenderer, ttyRenderer, type ProgressRenderer } from 
 import { BuildError } from "../../runtime/build/errors.js";
 import { defaultExecutors } from "../../runtime/build/executors.js";
 import { ImageError } from "../../runtime/image/errors.js";
-import { exportLayout } from "../../runtime/image/layout.js";
-import { exportDockerArchive } from "../../runtime/image/dockerArchive.js";
 import { isValidTag, normalizeTag } from "../../runtime/image/store.js";
 import { STORE_HELP, openStore } from "./store.js";
 import { irCacheKey, loadCachedIr, saveCachedIr } from "../../runtime/build/irCache.js";
@@ -300,8 +298,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (tags.length === 0) await store.tag(null, res.manifest);
     for (const t of tags) await store.tag(t, res.manifest);
     for (const o of outputs) {
-      if (o.type === "oci") await exportLayout(store, res.manifest, o.dest, o.name ?? (tags[0] ? tags[0].slice(tags[0].lastIndexOf(":") + 1) : "latest"));
-      else await exportDockerArchive(store, res.manifest, o.name ? [normalizeTag(o.name)] : tags, o.dest);
+      if (o.type === "oci") await (await import("../../runtime/image/layout.js")).exportLayout(store, res.manifest, o.dest, o.name ?? (tags[0] ? tags[0].slice(tags[0].lastIndexOf(":") + 1) : "latest"));
+      else await (await import("../../runtime/image/dockerArchive.js")).exportDockerArchive(store, res.manifest, o.name ? [normalizeTag(o.name)] : tags, o.dest);
     }
     if (progress === "json") process.stderr.write(JSON.stringify({ status: "built", digest: res.manifest.digest, steps: res.steps, cached: res.cached, tags, durationMs: performance.now() - t0 }) + "\n");
     else log(`built ${res.manifest.digest} (${res.steps} steps, ${res.cached} cached) in ${((performance.now() - t0) / 1000).toFixed(2)}s${tags.length ? `, tagged ${tags.join(", ")}` : ""}\n`);

@@ -1,9 +1,7 @@
 // Resolving base images and named build contexts: the local store, OCI layout dirs, docker archives; registries refused.
 import * as fs from "node:fs/promises";
 import type { ImageRef, Platform } from "../../compiler/ir/types.js";
-import { importDockerArchive } from "../image/dockerArchive.js";
 import { ImageError, ImageNotFoundError } from "../image/errors.js";
-import { importLayout } from "../image/layout.js";
 import { readImage, type LoadedImage } from "../image/manifest.js";
 import type { Store } from "../image/store.js";
 import { BuildError } from "./errors.js";
@@ -37,9 +35,9 @@ export async function loadContextImage(store: Store, ctx: Exclude<NamedContext, 
   try {
     switch (ctx.kind) {
       case "oci-layout":
-        return await importLayout(store, ctx.path, ctx.ref, platform);
+        return await (await import("../image/layout.js")).importLayout(store, ctx.path, ctx.ref, platform);
       case "docker-archive": {
-        const imgs = await importDockerArchive(store, ctx.path);
+        const imgs = await (await import("../image/dockerArchive.js")).importDockerArchive(store, ctx.path);
         if (imgs.length === 0) throw new BuildError("BUILD_BASE_NOT_FOUND", `docker archive ${ctx.path} holds no image`, { path: ctx.path });
         return imgs[0]!.image;
       }

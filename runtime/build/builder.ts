@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { CopyFrom, FileCopyOp, Ir, MkdirOp, Op, OpId, Platform, Stage } from "../../compiler/ir/types.js";
 import type { Digest } from "../image/digest.js";
-import { applyLayer } from "../image/extract.js";
-import { createLayer, type Layer } from "../image/layer.js";
+// Extraction, layer writing and the image view load on first use: a fully cached build needs none of them.
+import type { Layer } from "../image/layer.js";
 import { defaultLayerMtime, type LayerEntry } from "../image/layerEntries.js";
 import { isoTime } from "../image/config.js";
 import { withMachine, writeImage, type Image, type LoadedImage } from "../image/manifest.js";
@@ -16,7 +16,7 @@ import { compareTreeOrder, planCopy, resolveChown } from "./copy.js";
 import type { SourceRoot } from "./context.js";
 import { BuildError } from "./errors.js";
 import { loadIgnore } from "./ignore.js";
-import { ImageFs } from "./imageFs.js";
+import type { ImageFs } from "./imageFs.js";
 import { mergeConfig } from "./mergeConfig.js";
 import { isDir, loadContextImage, parseNamedContext, resolveImageRef, type NamedContext } from "./bases.js";
 
@@ -175,6 +175,7 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
       p = (async () => {
         const dir = join(tmp, `rootfs-${dirCount++}`);
         await fs.mkdir(dir);
+        const { applyLayer } = await import("../image/extract.js");
         for (const l of state.layers) await applyLayer(dir, await store.openBlob(l.digest, l.size));
         return dir;
       })();
@@ -186,7 +187,7 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
     const key = chainId(state.diffIds);
     let p = fsViews.get(key);
     if (!p) {
-      p = ImageFs.load(store, state.layers);
+      p = import("./imageFs.js").then((m) => m.ImageFs.load(store, state.layers));
       fsViews.set(key, p);
     }
     return p;
@@ -252,7 +253,7 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
           const fsv = op.link ? undefined : await imageFs(parent);
           const plan = await planCopy({ op, root, fs: fsv, mtime, tmp });
           try {
-            return await createLayer(store, plan.entries);
+            return await (await import("../image/layer.js")).createLayer(store, plan.entries);
           } finally {
             for (const d of plan.cleanup) await fs.rm(d, { recursive: true, force: true });
           }
@@ -261,11 +262,11 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
       }
       case "mkdir": {
         const parent = await exec(op.inputs[0]!);
-        const fsv = await imageFs(parent);
         const key = cacheKey(op.id, [chainId(parent.diffIds)]);
         const r = await cachedOrRun(op, key, async () => {
-          const entries = await mkdirEntries(op, fsv, mtime);
-          return entries.length === 0 ? null : createLayer(store, entries);
+          // The parent's view (every layer's headers) only on a miss.
+          const entries = await mkdirEntries(op, await imageFs(parent), mtime);
+          return entries.length === 0 ? null : (await import("../image/layer.js")).createLayer(store, entries);
         });
         return { state: r.layer ? withLayer(parent, r.layer, op) : parent, cached: r.cached };
       }

@@ -5,7 +5,6 @@ import { createHash } from "node:crypto";
 import { join, posix } from "node:path";
 import { tmpdir } from "node:os";
 import type { FileCopyOp } from "../../compiler/ir/types.js";
-import { applyLayer } from "../image/extract.js";
 import { ImageError } from "../image/errors.js";
 import { walkTree, type LayerEntry } from "../image/layerEntries.js";
 import { sniffCompression } from "../image/compression.js";
@@ -182,6 +181,7 @@ export async function planCopy(inp: CopyInputs): Promise<CopyPlan> {
         const dir = await fs.mkdtemp(join(inp.tmp ?? tmpdir(), "vmspec-add-"));
         cleanup.push(dir);
         try {
+          const { applyLayer } = await import("../image/extract.js");
           await applyLayer(dir, createReadStream(m.abs), { preserveOwnership: true, devices: false });
         } catch (e) {
           if (e instanceof ImageError) throw new BuildError("BUILD_INVALID_COPY", `ADD ${m.rel}: ${e.message}`, { op: op.id, path: m.abs, cause: e });

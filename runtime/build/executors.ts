@@ -6,9 +6,8 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Op, PackagesOp, RunMount, RunOp } from "../../compiler/ir/types.js";
 import { cleanSource, resolveInRoot } from "./context.js";
-import { createLayer, type Layer } from "../image/layer.js";
+import type { Layer } from "../image/layer.js";
 import { diffTrees, walkOverlayUpper, walkTree } from "../image/layerEntries.js";
-import { applyLayer } from "../image/extract.js";
 import { digestHex } from "../image/digest.js";
 import { cacheKey, chainId } from "./cache.js";
 import { BuildError } from "./errors.js";
@@ -113,6 +112,7 @@ async function unpackedLayer(ctx: ExecContext, state: FsState, i: number): Promi
   const tmp = join(ctx.tmp, `unpack-${randomBytes(6).toString("hex")}`);
   await fs.mkdir(tmp);
   const l = state.layers[i]!;
+  const { applyLayer } = await import("../image/extract.js");
   await applyLayer(tmp, await ctx.store.openBlob(l.digest, l.size), { whiteouts: "overlay" });
   try {
     await fs.rename(tmp, dir);
@@ -227,7 +227,7 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
   try {
     await removeStubs(useOverlay ? upper! : (rootfs as { path: string }).path, existed, mounts.map((m) => m.target).filter((t) => t !== ""));
     const entries = useOverlay ? walkOverlayUpper(upper!, { mtime: ctx.mtime }) : diffTrees(before!, (rootfs as { path: string }).path, { mtime: ctx.mtime });
-    return await createLayer(ctx.store, entries);
+    return await (await import("../image/layer.js")).createLayer(ctx.store, entries);
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
@@ -269,7 +269,7 @@ async function packagesStep(op: PackagesOp, ctx: ExecContext, lock: Lockfile | u
     }
     const baseLinks = mergedUsrLinks(fsv, pk.MERGED_USR_LINKS);
     await pk.installPackages(pk.selectorOfOp(op), dir, { baseStatus, baseLinks, lock, frozen: o.frozenLockfile ?? false, lockPath: o.lockPath });
-    return await createLayer(ctx.store, walkTree(dir, { mtime: ctx.mtime }));
+    return await (await import("../image/layer.js")).createLayer(ctx.store, walkTree(dir, { mtime: ctx.mtime }));
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
