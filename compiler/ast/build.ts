@@ -1,10 +1,9 @@
-// CST → AST for one file: dispatches each instruction to its family module, maps lexer and parser
+// Parsed token groups → AST for one file: dispatches each instruction to its family module, maps lexer and parser
 // problems to catalogued diagnostics. Never throws.
 import type { IToken } from "chevrotain";
 import type { ArgsPayload, HeredocPayload, LexResult } from "../../grammar/lexer.js";
 import type { DirectivePayload } from "../../grammar/lexer.js";
-import type { SpecCstNode, InstructionCstNode } from "../../grammar/cst.js";
-import type { ParseResult } from "../../grammar/parser.js";
+import type { ParsedInstruction, ParseResult } from "../../grammar/parser.js";
 import { KEYWORDS } from "../../grammar/tokens.js";
 import { didYouMean } from "../diagnostics/didYouMean.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
@@ -64,7 +63,7 @@ export function buildInstruction(raw: RawInstruction): Instruction {
   }
 }
 
-function rawOf(ctx: AstContext, kw: IToken, args: IToken | undefined, heredocs: IToken[] | undefined): RawInstruction {
+function rawOf(ctx: AstContext, kw: IToken, args: IToken | undefined, heredocs: IToken[]): RawInstruction {
   const payload = args?.payload as ArgsPayload | undefined;
   return new RawInstruction(
     ctx,
@@ -74,18 +73,20 @@ function rawOf(ctx: AstContext, kw: IToken, args: IToken | undefined, heredocs: 
     args?.image ?? "",
     args?.startOffset ?? kw.startOffset + kw.image.length,
     payload?.segments ?? null,
-    heredocs?.map((h) => h.payload as HeredocPayload) ?? [],
+    heredocs.length === 0 ? NO_HEREDOC_PAYLOADS : heredocs.map((h) => h.payload as HeredocPayload),
   );
 }
 
+/** Shared (never mutated) payload list of instructions without heredocs. */
+const NO_HEREDOC_PAYLOADS: HeredocPayload[] = [];
+
 const FORBIDDEN_TRIGGERS = new Set(["ONBUILD", "FROM", "MAINTAINER", "INCLUDE"]);
 
-function buildOne(ctx: AstContext, node: InstructionCstNode): Instruction {
-  const c = node.children;
-  const onbuild = c.Onbuild?.[0];
-  if (onbuild === undefined) return buildInstruction(rawOf(ctx, c.Keyword![0]!, c.Args?.[0], c.Heredoc));
+function buildOne(ctx: AstContext, c: ParsedInstruction): Instruction {
+  const onbuild = c.onbuild;
+  if (onbuild === undefined) return buildInstruction(rawOf(ctx, c.keyword!, c.args, c.heredocs));
   const span = { file: ctx.file, offset: onbuild.startOffset, length: onbuild.image.length };
-  const nested = c.Nested?.[0];
+  const nested = c.nested;
   const result: Instruction = {
     kind: "onbuild",
     keyword: "ONBUILD",
@@ -101,7 +102,7 @@ function buildOne(ctx: AstContext, node: InstructionCstNode): Instruction {
     ctx.diags.report("onbuildMissing", ctx.path, span.offset, span.length);
     return result;
   }
-  const raw = rawOf(ctx, nested, c.Args?.[0], c.Heredoc);
+  const raw = rawOf(ctx, nested, c.args, c.heredocs);
   const end = raw.fullSpan();
   result.span = { file: ctx.file, offset: span.offset, length: end.offset + end.length - span.offset };
   result.triggerText = raw.text.length > 0 ? `${nested.image} ${raw.text}` : nested.image;
@@ -136,15 +137,13 @@ export function buildFileAst(
     diags.report("syntaxError", path, off, t.image?.length ?? 0, [e.message]);
   }
   const ctx: AstContext = { file, path, escape: lexed.escape, diags };
-  const cst = parsed.cst as SpecCstNode;
-  const directives: DirectiveNode[] = (cst.children.Directive ?? []).map((t) => {
+  const directives: DirectiveNode[] = parsed.spec.directives.map((t) => {
     const p = t.payload as DirectivePayload;
     return { key: p.key, value: p.value, span: { file, offset: t.startOffset, length: t.image.length } };
   });
   const instructions: Instruction[] = [];
-  for (const node of cst.children.instruction ?? []) {
-    if (node.recoveredNode) continue;
-    if (node.children.Onbuild === undefined && node.children.Keyword === undefined) continue;
+  for (const node of parsed.spec.instructions) {
+    if (node.onbuild === undefined && node.keyword === undefined) continue;
     instructions.push(buildOne(ctx, node));
   }
   return { file, escape: lexed.escape, directives, instructions };
