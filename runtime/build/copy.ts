@@ -119,10 +119,40 @@ export function applyChmod(mode: number, chmod: number | string, isDir: boolean)
   return m;
 }
 
+/** Context file digests of this process by (path, dev, ino, size, mtime ns, ctime ns). */
+const fileHashes = new Map<string, string>();
+const hashCounts = { hashed: 0, reused: 0 };
+/** Bound on remembered digests (memory stays small in long-lived processes; the map is just dropped). */
+const MAX_REMEMBERED_HASHES = 100_000;
+
+/**
+ * How many source files this process hashed and how many digests it reused (a COPY's cache-key
+ * plan and, on a miss, its full plan read each file's digest once between them).
+ */
+export function fileHashStats(): { hashed: number; reused: number } {
+  return { ...hashCounts };
+}
+
+/**
+ * sha256 of a file, remembered for this process under its identity and change times: an
+ * unchanged file (same inode, size, mtime and ctime to the nanosecond) is not read again. Any
+ * write changes ctime, which cannot be set back, so a rewritten file is always hashed anew.
+ */
 async function hashFile(path: string): Promise<string> {
+  const st = await fs.stat(path, { bigint: true });
+  const id = `${path}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  const known = fileHashes.get(id);
+  if (known !== undefined) {
+    hashCounts.reused++;
+    return known;
+  }
   const h = createHash("sha256");
   for await (const c of createReadStream(path)) h.update(c as Buffer);
-  return h.digest("hex");
+  const hex = h.digest("hex");
+  hashCounts.hashed++;
+  if (fileHashes.size >= MAX_REMEMBERED_HASHES) fileHashes.clear();
+  fileHashes.set(id, hex);
+  return hex;
 }
 
 async function isTarArchive(path: string): Promise<boolean> {

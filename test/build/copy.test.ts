@@ -9,7 +9,7 @@ import { Store } from "../../runtime/image/store.js";
 import { BuildError } from "../../runtime/build/errors.js";
 import { validateImage, readImage } from "../../runtime/image/manifest.js";
 import { IgnoreMatcher } from "../../runtime/build/ignore.js";
-import { applyChmod } from "../../runtime/build/copy.js";
+import { applyChmod, fileHashStats } from "../../runtime/build/copy.js";
 import { snapshot } from "../image/treeKit.js";
 import { buildSpec, unpackImage, writeTree } from "./buildKit.js";
 
@@ -229,6 +229,30 @@ test("WORKDIR creates the directory (once) and sets the config", async () => {
   const dir = fresh();
   await unpackImage(store, r.manifest, dir);
   assert.is(await fs.readFile(join(dir, "app", "sub", "f"), "utf8"), "x");
+});
+
+test("context files are read for hashing once per change: a COPY miss reuses its key's digests, a changed file alone is hashed again", async () => {
+  const ctx = fresh();
+  await writeTree(ctx, { "d/a": "aaa", "d/b": "bbb", "d/c": "ccc" });
+  const spec = "FROM scratch\nCOPY d /d/\n";
+  const s0 = fileHashStats();
+  const own = await Store.open(fresh());
+  const r1 = await buildSpec(own, ctx, spec);
+  const s1 = fileHashStats();
+  assert.is(s1.hashed - s0.hashed, 3, "each file hashed once on a miss (cache key + layer plan)");
+  assert.is(s1.reused - s0.reused, 3);
+  // The content changes (same size; mtime set back): the new digest gives a new layer.
+  const before = await fs.stat(join(ctx, "d/b"));
+  await fs.writeFile(join(ctx, "d/b"), "BBB");
+  await fs.utimes(join(ctx, "d/b"), before.atime, before.mtime);
+  const r2 = await buildSpec(own, ctx, spec);
+  const s2 = fileHashStats();
+  assert.is(s2.hashed - s1.hashed, 1, "only the rewritten file is read again");
+  assert.is.not(r2.manifest.digest, r1.manifest.digest);
+  const out = fresh();
+  await unpackImage(own, r2.manifest, out);
+  assert.is(await fs.readFile(join(out, "d/b"), "utf8"), "BBB");
+  await own.close();
 });
 
 test.after(async () => {
