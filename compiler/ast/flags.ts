@@ -124,7 +124,8 @@ export function extractFlags(raw: RawInstruction, from = 0): { flags: Flag[]; re
 export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.keyword): Flag[] {
   if (flags.length === 0) return flags;
   const table = FLAG_TABLE[keyword] ?? {};
-  const seen = new Set<string>();
+  // Flag names seen so far; a single flag (the common case) needs no set.
+  const seen = flags.length > 1 ? new Set<string>() : null;
   const ok: Flag[] = [];
   for (const f of flags) {
     const spec = table[f.name];
@@ -133,11 +134,11 @@ export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.key
       raw.report("unknownFlag", f.span, [f.name, keyword], near ? `Did you mean --${near}?` : undefined);
       continue;
     }
-    if (seen.has(f.name) && !spec.repeat) {
+    if (seen !== null && seen.has(f.name) && !spec.repeat) {
       raw.report("duplicateFlag", f.span, [f.name]);
       continue;
     }
-    seen.add(f.name);
+    seen?.add(f.name);
     if (spec.kind === "string" && f.value === null) {
       raw.report("flagMissingValue", f.span, [f.name]);
       continue;

@@ -6,7 +6,7 @@ import type { KeyValue, KeyValueNode, Word } from "./types.js";
 function splitPair(w: Word, eq: number): KeyValue {
   const keyLen = eq;
   return {
-    key: { text: w.text.slice(0, eq), span: { ...w.span, length: keyLen } },
+    key: { text: w.text.slice(0, eq), span: { file: w.span.file, offset: w.span.offset, length: keyLen } },
     value: { text: w.text.slice(eq + 1), span: { file: w.span.file, offset: w.span.offset + eq + 1, length: Math.max(0, w.span.length - eq - 1) } },
   };
 }

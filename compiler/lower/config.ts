@@ -2,7 +2,7 @@
 // CMD ENTRYPOINT HEALTHCHECK ONBUILD MAINTAINER (DOCKERFILE.md §3, M5).
 import { posix } from "node:path";
 import type { CommandForm, Instruction } from "../ast/types.js";
-import { sealOp } from "../ir/canonical.js";
+import { sealOp, UNSEALED } from "../ir/canonical.js";
 import type { Healthcheck, MkdirOp } from "../ir/types.js";
 import type { LowerContext } from "./context.js";
 import type { StageState } from "./stage.js";
@@ -16,9 +16,25 @@ export function commandArgv(st: StageState, c: CommandForm): string[] {
 /** Resolves `path` against the current WORKDIR (relative paths are joined; `/` kept as is). */
 export function resolveWorkdir(current: string, path: string): string {
   if (path === "") return current;
+  if (isCleanAbsolute(path)) return path; // what the join/normalize below would return, unallocated
   const abs = path.startsWith("/") ? path : posix.join(current, path);
   const norm = posix.normalize(abs);
   return norm.length > 1 && norm.endsWith("/") ? norm.slice(0, -1) : norm;
+}
+
+/** True for `/` and for absolute paths without empty, `.` or `..` segments nor a trailing `/`. */
+function isCleanAbsolute(p: string): boolean {
+  if (p.charCodeAt(0) !== 47) return false;
+  if (p.length === 1) return true;
+  let segStart = 1;
+  for (let i = 1; i <= p.length; i++) {
+    if (i < p.length && p.charCodeAt(i) !== 47) continue;
+    const len = i - segStart;
+    if (len === 0) return false; // `//` or a trailing `/`
+    if (p.charCodeAt(segStart) === 46 && (len === 1 || (len === 2 && p.charCodeAt(segStart + 1) === 46))) return false;
+    segStart = i + 1;
+  }
+  return true;
 }
 
 /** Healthcheck defaults are "0 = runtime default"; BuildKit rejects durations under 1ms. */
@@ -69,7 +85,7 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
       const v = ctx.expand(n.value, scope);
       if (v === null) return;
       cfg.workdir = resolveWorkdir(cfg.workdir, v);
-      const op = sealOp<MkdirOp>({ inputs: [st.current], kind: "mkdir", path: cfg.workdir, user: cfg.user });
+      const op = sealOp<MkdirOp>({ id: UNSEALED, inputs: [st.current], kind: "mkdir", path: cfg.workdir, user: cfg.user });
       st.ops.push(op);
       st.current = op.id;
       ctx.mapOp(op, n.span);

@@ -8,6 +8,15 @@ import { expandWord, type ExpandEnv } from "../words/expand.js";
 import { Scope } from "./scope.js";
 import { lineCol, lineStarts } from "../diagnostics/format.js";
 
+/** True when expanding `text` would return it unchanged: no `$`, quote or escape character (one scan). */
+function isLiteral(text: string, esc: number): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 36 /* $ */ || c === 39 /* ' */ || c === 34 /* " */ || c === esc) return false;
+  }
+  return true;
+}
+
 /** Options of one compile (CLI flags). */
 export interface CompileOptions {
   /** Stage to build (`--target`), by name or index; default the last stage. */
@@ -72,9 +81,7 @@ export class LowerContext {
    */
   expand(word: Word, env: ExpandEnv): string | null {
     const text = word.text;
-    if (text.indexOf("$") < 0 && text.indexOf("'") < 0 && text.indexOf('"') < 0 && text.indexOf(this.escapes[word.span.file] ?? "\\") < 0) {
-      return text;
-    }
+    if (isLiteral(text, (this.escapes[word.span.file] ?? "\\").charCodeAt(0))) return text;
     const r = expandWord(text, env, this.escapes[word.span.file] ?? "\\");
     const e = r.errors[0];
     if (e === undefined && env instanceof Scope && env.strict) {

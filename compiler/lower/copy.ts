@@ -1,7 +1,7 @@
 // Lowering of COPY and ADD: sources (paths, URLs, git, heredocs), destination against WORKDIR,
 // --from (variables allowed: a vmspec extension), --chown/--chmod, ADD's --checksum/--keep-git-dir/--unpack.
 import type { CopyNode, Span } from "../ast/types.js";
-import { sealOp } from "../ir/canonical.js";
+import { sealOp, UNSEALED } from "../ir/canonical.js";
 import type { CopyFrom, CopySource, Digest, FileCopyOp } from "../ir/types.js";
 import { resolveWorkdir } from "./config.js";
 import type { LowerContext } from "./context.js";
@@ -104,8 +104,9 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
       }
     }
   }
-  // Keys inserted in sorted order: the op id hashes this object (compiler/ir/canonical.ts).
-  const op = {} as Omit<FileCopyOp, "id">;
+  // `id` first (set by sealOp), then keys inserted in sorted order: the op id hashes this object
+  // (compiler/ir/canonical.ts).
+  const op = { id: UNSEALED } as FileCopyOp;
   if (checksum !== undefined) op.checksum = checksum;
   if (chmodValue !== undefined) op.chmod = chmodValue;
   if (chownValue !== undefined) op.chown = chownValue;
@@ -119,7 +120,7 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   op.parents = flagOn(flags.get("parents"));
   op.sources = sources;
   if (isAdd && flags.has("unpack")) op.unpack = flagOn(flags.get("unpack"));
-  const sealed = sealOp<FileCopyOp>(op);
+  const sealed = sealOp(op);
   st.ops.push(sealed);
   st.current = sealed.id;
   ctx.mapOp(sealed, n.span);

@@ -3,7 +3,7 @@
 // Semantic checks happen here because they need the same scoping (BuildKit's dispatch does too).
 import type { FromNode, Instruction, KeyValueNode, Span, Word } from "../ast/types.js";
 import { didYouMean } from "../diagnostics/didYouMean.js";
-import { sealOp } from "../ir/canonical.js";
+import { sealOp, UNSEALED } from "../ir/canonical.js";
 import { IR_VERSION, type Ir, type Platform, type SourceOp, type Stage } from "../ir/types.js";
 import type { Program } from "../program.js";
 import { LowerContext, type CompileOptions } from "./context.js";
@@ -299,7 +299,7 @@ function startStage(
   }
   let source: SourceOp;
   if (lower === "scratch" || imageText === "") {
-    source = sealOp<SourceOp>({ inputs: [], kind: "source", source: { kind: "scratch" } });
+    source = sealOp<SourceOp>({ id: UNSEALED, inputs: [], kind: "source", source: { kind: "scratch" } });
   } else {
     const ref = parseImageRefText(imageText);
     if (!ref.ok && from.image !== null) ctx.report("badImageRef", from.image.span, [imageText, ref.message], ref.hint);
@@ -307,7 +307,7 @@ function startStage(
     st.base = { kind: "image", ref: r };
     st.imageBased = true;
     st.scope.strict = false;
-    source = sealOp<SourceOp>({ inputs: [], kind: "source", source: { kind: "image", platform: st.platform, ref: r } });
+    source = sealOp<SourceOp>({ id: UNSEALED, inputs: [], kind: "source", source: { kind: "image", platform: st.platform, ref: r } });
   }
   st.ops.push(source);
   st.current = source.id;

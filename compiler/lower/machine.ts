@@ -2,7 +2,7 @@
 // (its own IR op). See docs/language.md "Beyond Dockerfile".
 import type { Instruction, ListNode, Span, StringNode } from "../ast/types.js";
 import { didYouMean } from "../diagnostics/didYouMean.js";
-import { sealOp } from "../ir/canonical.js";
+import { sealOp, UNSEALED } from "../ir/canonical.js";
 import type { PackageRequest, PackagesOp } from "../ir/types.js";
 import { expandWord } from "../words/expand.js";
 import type { LowerContext } from "./context.js";
@@ -222,7 +222,7 @@ export function lowerMachineInstruction(ctx: LowerContext, st: StageState, n: Li
       }
       if (d === null || byName.size === 0) return;
       const packages = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const op = sealOp<PackagesOp>({ arch, distro: d.distro, inputs: [st.current], kind: "packages", packages, suite: d.suite });
+      const op = sealOp<PackagesOp>({ id: UNSEALED, arch, distro: d.distro, inputs: [st.current], kind: "packages", packages, suite: d.suite });
       st.ops.push(op);
       st.current = op.id;
       ctx.mapOp(op, n.span);

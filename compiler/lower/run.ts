@@ -1,7 +1,7 @@
 // Lowering of RUN: argv (shell form, exec form, heredoc scripts), --mount, --network, --security,
 // --device, and the process context (env, ARGs, user, workdir).
 import type { RunNode, Span } from "../ast/types.js";
-import { sealOp } from "../ir/canonical.js";
+import { sealOp, UNSEALED } from "../ir/canonical.js";
 import type { InlineFile, RunMount, RunOp } from "../ir/types.js";
 import type { LowerContext } from "./context.js";
 import { resolveWorkdir } from "./config.js";
@@ -105,8 +105,10 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
       else devices.push({ name: name!, required });
     }
   }
-  // Keys in sorted order: the op id hashes this object (compiler/ir/canonical.ts fast path).
+  // `id` first (set by sealOp), then keys in sorted order: the op id hashes this object
+  // (compiler/ir/canonical.ts fast path).
   const op = sealOp<RunOp>({
+    id: UNSEALED,
     argEnv: st.scope.argEnv(),
     args,
     devices,
