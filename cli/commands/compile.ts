@@ -10,7 +10,8 @@ Compile a vmspec (or Dockerfile) to the vmspec IR (JSON).
 
 Options:
   -o, --output FILE        write the output here instead of stdout
-  --emit ir|ast            what to print: the IR (default) or the parsed instructions
+  --emit ir|ast|ts         what to print: the IR (default), the parsed instructions, or a
+                           TypeScript module that builds the same IR (docs/tooling.md)
   --target STAGE           the stage to build (default: the last one)
   --build-arg K=V          set a build argument (repeatable)
   --platform OS/ARCH       target platform (default: MACHINE arch, else linux/amd64)
@@ -53,7 +54,9 @@ export function formatFrom(values: Map<string, string[]>): DiagFormat | { error:
 
 /** Runs `vmspec compile`. */
 export async function run(argv: readonly string[]): Promise<number> {
-  if (argv.some((a, i) => a === "--emit=ts" || (a === "--emit" && argv[i + 1] === "ts"))) return (await import("../../tooling/emit-ts/compileTs.js")).runCompileTs(argv); // issue 8 (tooling): --emit ts dispatch
+  // `--emit ts` lives in tooling/ (the TypeScript emitter); load it only when asked for.
+  const wantsTs = argv.some((a, i) => a === "--emit=ts" || (a === "--emit" && argv[i + 1] === "ts"));
+  if (wantsTs) return (await import("../../tooling/emit-ts/compileTs.js")).runCompileTs(argv);
   const p = parseArgs(argv, [...COMPILE_OPTIONS, { name: "output", short: "o", value: true }, { name: "emit", value: true }]);
   if (p.flags.has("help")) {
     process.stdout.write(HELP);
@@ -65,7 +68,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const errors = [...p.errors];
   if (typeof opts === "string") errors.push(opts);
   if (typeof format !== "string") errors.push(format.error);
-  if (emit !== "ir" && emit !== "ast") errors.push(`--emit must be ir or ast, not '${emit}'`);
+  if (emit !== "ir" && emit !== "ast") errors.push(`--emit must be ir, ast or ts, not '${emit}'`);
   if (p.positionals.length !== 1) errors.push("expected exactly one FILE");
   if (errors.length > 0 || typeof opts === "string" || typeof format !== "string") {
     process.stderr.write(`vmspec compile: ${errors.join("; ")}\n\n${HELP}`);

@@ -15,7 +15,7 @@ export interface Command {
 
 /** All commands, in the order `vmspec --help` lists them. */
 export const commands: Command[] = [
-  { name: "compile", summary: "Compile a spec to IR JSON (or --emit ast)", load: () => import("./compile.js") },
+  { name: "compile", summary: "Compile a spec to IR JSON (or --emit ast|ts)", load: () => import("./compile.js") },
   { name: "check", summary: "Report a spec's errors and warnings", load: () => import("./check.js") },
   { name: "fmt", summary: "Format specs and Dockerfiles (prettier plugin); --check only reports", load: () => import("./fmt.js") },
   { name: "lsp", summary: "Run the language server (LSP over stdio) for editors", load: () => import("./lsp.js") },
