@@ -4,7 +4,7 @@ import { compile } from "../../compiler/compile.js";
 import { parseArgs } from "../args.js";
 import { fsReader, renderDiagnostics, sourcesOf, summary } from "../diagnostics.js";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
-import { COMPILE_OPTIONS, compileOptionsFrom, formatFrom } from "./compile.js";
+import { COMPILE_OPTIONS, compileOptionsFrom, formatFrom } from "../compileOptions.js";
 
 const HELP = `Usage: vmspec check FILE... [options]
 

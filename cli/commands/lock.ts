@@ -1,10 +1,8 @@
 // `vmspec lock SPEC`: resolves every PACKAGES op of a spec and writes `SPEC.lock`; `--update`
 // re-resolves everything and prints what changed; `--frozen-lockfile` only checks.
-import { readFileSync } from "node:fs";
-import { compile } from "../../compiler/compile.js";
 import { parseArgs } from "../args.js";
-import { fsReader, renderDiagnostics, sourcesOf, summary } from "../diagnostics.js";
-import { COMPILE_OPTIONS, compileOptionsFrom } from "./compile.js";
+import { compileFile } from "../compileFile.js";
+import { COMPILE_OPTIONS, compileOptionsFrom } from "../compileOptions.js";
 import { reportError, SOURCE_OPTIONS, sourceOptionsFrom } from "./packages.js";
 import {
   checkFrozen,
@@ -66,18 +64,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const file = p.positionals[0]!;
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    process.stderr.write(`vmspec lock: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
-    return 2;
-  }
-  const r = compile(file, text, copts, fsReader);
-  if (r.diagnostics.length > 0) {
-    process.stderr.write(renderDiagnostics(r.diagnostics, sourcesOf(r), "human"));
-    process.stderr.write(summary(r.diagnostics));
-  }
+  const compiled = compileFile("lock", file, copts, "human");
+  if (!compiled.ok) return 2;
+  const r = compiled.result;
   if (r.ir === null) return 1;
   const lockPath = p.values.get("lockfile")?.at(-1) ?? lockfilePathFor(file);
   const selectors = selectorsFromIr(r.ir);

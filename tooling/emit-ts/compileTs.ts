@@ -1,11 +1,10 @@
 // `vmspec compile FILE --emit ts`: the CLI side of the TypeScript emitter (dispatched from
 // cli/commands/compile.ts). Prints diagnostics like `vmspec compile`; writes the module only when
 // the spec compiles without errors.
-import { readFileSync, writeFileSync } from "node:fs";
-import { compile } from "../../compiler/compile.js";
+import { writeFileSync } from "node:fs";
 import { one, parseArgs } from "../../cli/args.js";
-import { fsReader, renderDiagnostics, sourcesOf, summary } from "../../cli/diagnostics.js";
-import { COMPILE_OPTIONS, compileOptionsFrom, formatFrom } from "../../cli/commands/compile.js";
+import { compileFile } from "../../cli/compileFile.js";
+import { COMPILE_OPTIONS, compileOptionsFrom, formatFrom } from "../../cli/compileOptions.js";
 import { emitTypeScript } from "./emit.js";
 
 /** Runs `vmspec compile … --emit ts` with the full compile argv. */
@@ -22,19 +21,10 @@ export async function runCompileTs(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const file = p.positionals[0]!;
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    process.stderr.write(`vmspec compile: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}\n`);
-    return 2;
-  }
-  const r = compile(file, text, opts, fsReader);
-  if (r.diagnostics.length > 0) {
-    process.stderr.write(renderDiagnostics(r.diagnostics, sourcesOf(r), format));
-    if (format === "human") process.stderr.write(summary(r.diagnostics));
-  }
-  if (r.hasErrors) return 1;
+  const compiled = compileFile("compile", file, opts, format);
+  if (!compiled.ok) return 2;
+  if (compiled.result.hasErrors) return 1;
+  const text = compiled.text;
   const bi = one(p, "builder-import");
   const out = await emitTypeScript(text, { path: file, compileOptions: opts, ...(bi !== undefined && { builderImport: bi }) });
   const o = one(p, "output");
