@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import type { CompileOptions } from "../../compiler/compile.js";
 import type { Ir } from "../../compiler/ir/types.js";
 import { one, parseArgs } from "../args.js";
+import { COMPILE_OPTIONS, compileOptionsFrom } from "../compileOptions.js";
 import { build, type ProgressEvent } from "../../runtime/build/builder.js";
 import { jsonRenderer, plainRenderer, ttyRenderer, type ProgressRenderer } from "../../runtime/build/progress.js";
 import { BuildError } from "../../runtime/build/errors.js";
@@ -13,30 +14,6 @@ import { isValidTag, normalizeTag } from "../../runtime/image/store.js";
 import { STORE_HELP, openStore } from "./store.js";
 import { irCacheKey, loadCachedIr, saveCachedIr } from "../../runtime/build/irCache.js";
 import { applyTriggerInsertions, findOnBuildTriggers } from "../../runtime/build/onbuild.js";
-
-/** The compile options build accepts (as `vmspec compile`). */
-const COMPILE_OPTIONS = [
-  { name: "target", value: true },
-  { name: "build-arg", value: true, repeat: true },
-  { name: "platform", value: true },
-  { name: "format", value: true },
-];
-
-function compileOptionsFrom(values: Map<string, string[]>): CompileOptions | string {
-  const opts: CompileOptions = {};
-  const target = values.get("target")?.at(-1);
-  if (target !== undefined) opts.target = target;
-  const platform = values.get("platform")?.at(-1);
-  if (platform !== undefined) opts.platform = platform;
-  const buildArgs: Record<string, string> = {};
-  for (const kv of values.get("build-arg") ?? []) {
-    const eq = kv.indexOf("=");
-    if (eq <= 0) return `--build-arg needs KEY=VALUE, not '${kv}'`;
-    buildArgs[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  if (Object.keys(buildArgs).length > 0) opts.buildArgs = buildArgs;
-  return opts;
-}
 
 const HELP = `Usage: vmspec build [options] [SPEC | CONTEXT_DIR]
 
