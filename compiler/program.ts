@@ -69,7 +69,9 @@ export function loadProgram(rootPath: string, rootText: string, reader: SourceRe
   const walk = (fileIndex: number): void => {
     const path = files[fileIndex]!.path;
     stack.push(path);
-    for (const ins of asts[fileIndex]!.instructions) {
+    const list = asts[fileIndex]!.instructions;
+    for (let j = 0; j < list.length; j++) {
+      const ins = list[j]!;
       if (ins.kind !== "include") {
         instructions.push(ins);
         continue;

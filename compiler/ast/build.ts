@@ -142,7 +142,9 @@ export function buildFileAst(
     return { key: p.key, value: p.value, span: { file, offset: t.startOffset, length: t.image.length } };
   });
   const instructions: Instruction[] = [];
-  for (const node of parsed.spec.instructions) {
+  const list = parsed.spec.instructions;
+  for (let i = 0; i < list.length; i++) {
+    const node = list[i]!;
     if (node.onbuild === undefined && node.keyword === undefined) continue;
     instructions.push(buildOne(ctx, node));
   }

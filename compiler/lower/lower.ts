@@ -136,7 +136,7 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
     if (st.base.kind === "stage") {
       for (const n of ctx.stageTriggers[st.base.stage] ?? []) lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
     }
-    for (const n of body) lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
+    for (let j = 0; j < body.length; j++) lowerInstruction(ctx, st, body[j]!, buildArgs, consumed, globalScope);
     finishStage(ctx, st);
     if (names[s] !== null && !ctx.stageNames.has(names[s]!)) ctx.stageNames.set(names[s]!, s);
   }
@@ -161,7 +161,8 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   // Op ids in creation order (deterministic); an id made at several places lists every span.
   const sourceOps: Record<string, Span[]> = {};
   const seenSpans = new Set<string>();
-  for (const [id, span] of ctx.spans) {
+  for (let j = 0; j < ctx.spans.length; j++) {
+    const [id, span] = ctx.spans[j]!;
     const list = sourceOps[id];
     if (list === undefined) sourceOps[id] = [span];
     else {

@@ -41,7 +41,10 @@ const PKG_VERSION_RE = /^(\d+:)?[0-9][A-Za-z0-9.+~-]*$/;
  */
 export function prescanArch(ctx: LowerContext, body: readonly Instruction[], scope: Scope): string | null {
   let arch: string | null = null;
-  for (const n of body) {
+  // Indexed loop: runs over every instruction of a stage, where `for…of` allocated an iterator
+  // result per element (bench/compile); the same holds for the other per-instruction loops.
+  for (let i = 0; i < body.length; i++) {
+    const n = body[i]!;
     if (n.kind !== "machine") continue;
     for (const w of n.items) {
       if (!/^arch=/i.test(w.text)) continue;
