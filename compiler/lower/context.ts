@@ -31,8 +31,12 @@ export interface CompileOptions {
 
 /** Per-compile lowering context. */
 export class LowerContext {
-  /** Source spans of ops in creation order (IR side table, grouped by id at the end). */
-  readonly spans: [OpId, Span][] = [];
+  /**
+   * Ids and source spans of ops in creation order (IR side table, grouped by id at the end). Two
+   * parallel arrays rather than one `[id, span]` pair per op: no small array per op.
+   */
+  readonly spanIds: OpId[] = [];
+  readonly spans: Span[] = [];
   /** Stages lowered so far (index = stage index). */
   readonly stages: Stage[] = [];
   /** Stage name (lowercase) → index, for stages defined so far. */
@@ -72,7 +76,8 @@ export class LowerContext {
 
   /** Records that `op` came from `span`. */
   mapOp(op: Op, span: Span): void {
-    this.spans.push([op.id, span]);
+    this.spanIds.push(op.id);
+    this.spans.push(span);
   }
 
   /**

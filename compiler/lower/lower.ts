@@ -162,7 +162,8 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   const sourceOps: Record<string, Span[]> = {};
   const seenSpans = new Set<string>();
   for (let j = 0; j < ctx.spans.length; j++) {
-    const [id, span] = ctx.spans[j]!;
+    const id = ctx.spanIds[j]!;
+    const span = ctx.spans[j]!;
     const list = sourceOps[id];
     if (list === undefined) sourceOps[id] = [span];
     else {
