@@ -1,14 +1,26 @@
 // AST for ENV, LABEL and ARG: `k=v …` pairs (quote-aware words), the legacy `ENV k v…` form, and ARG names.
 import { checkFlags, extractFlags } from "./flags.js";
-import { NO_HEREDOCS, splitShellWords, isSpace, type RawInstruction } from "./raw.js";
-import type { KeyValue, KeyValueNode, Word } from "./types.js";
+import { NO_HEREDOCS, shellWordRanges, isSpace, type RawInstruction } from "./raw.js";
+import type { KeyValue, KeyValueNode } from "./types.js";
 
-function splitPair(w: Word, eq: number): KeyValue {
-  const keyLen = eq;
+/**
+ * The pair for the word text[s, e) with its first `=` at text[s + eq]. Spans are cut from the
+ * word's span as if the word had been built first (same offsets), without building it.
+ */
+function splitPair(raw: RawInstruction, s: number, e: number, eq: number): KeyValue {
+  const offset = raw.at(s);
+  const length = Math.max(0, (e > s ? raw.at(e - 1) + 1 : offset) - offset);
+  const file = raw.ctx.file;
   return {
-    key: { text: w.text.slice(0, eq), span: { file: w.span.file, offset: w.span.offset, length: keyLen } },
-    value: { text: w.text.slice(eq + 1), span: { file: w.span.file, offset: w.span.offset + eq + 1, length: Math.max(0, w.span.length - eq - 1) } },
+    key: { text: raw.text.slice(s, s + eq), span: { file, offset, length: eq } },
+    value: { text: raw.text.slice(s + eq + 1, e), span: { file, offset: offset + eq + 1, length: Math.max(0, length - eq - 1) } },
   };
+}
+
+/** Index of the first `=` in text[s, e), relative to s, or -1. */
+function eqIndex(t: string, s: number, e: number): number {
+  const i = t.indexOf("=", s);
+  return i >= 0 && i < e ? i - s : -1;
 }
 
 /** ENV / LABEL: `k=v…`, or legacy `k rest of line` when the first word has no `=`. */
@@ -25,30 +37,31 @@ export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"
     flags: ok,
     pairs: [],
   };
-  const words = splitShellWords(raw, rest);
-  if (words.length === 0) {
+  const t = raw.text;
+  // Word ranges [start, end, …]: a Word is built only where one ends up in the AST or a diagnostic.
+  const r = shellWordRanges(raw, rest);
+  if (r.length === 0) {
     raw.report("missingArguments", raw.keywordSpan, [raw.keyword, 1]);
     return node;
   }
   if (kind === "arg") {
-    for (const w of words) {
-      const eq = w.text.indexOf("=");
+    for (let k = 0; k < r.length; k += 2) {
+      const eq = eqIndex(t, r[k]!, r[k + 1]!);
       if (eq === 0) {
-        raw.report("argEmptyName", w.span);
+        raw.report("argEmptyName", raw.span(r[k]!, r[k + 1]!));
         continue;
       }
-      node.pairs.push(eq < 0 ? { key: w, value: null } : splitPair(w, eq));
+      node.pairs.push(eq < 0 ? { key: raw.wordAt(r[k]!, r[k + 1]!), value: null } : splitPair(raw, r[k]!, r[k + 1]!, eq));
     }
     return node;
   }
-  const first = words[0]!;
-  if (first.text.indexOf("=") < 0) {
+  if (eqIndex(t, r[0]!, r[1]!) < 0) {
     // Legacy form: `ENV key value with spaces` (one pair; value is the rest of the line).
-    if (words.length === 1) {
+    const first = raw.wordAt(r[0]!, r[1]!);
+    if (r.length === 2) {
       raw.report("envMissingValue", first.span, [raw.keyword]);
       return node;
     }
-    const t = raw.text;
     let i = rest;
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     i = Math.min(i + first.text.length, t.length);
@@ -56,17 +69,17 @@ export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"
     node.pairs.push({ key: first, value: raw.wordAt(i, t.length) });
     return node;
   }
-  for (const w of words) {
-    const eq = w.text.indexOf("=");
+  for (let k = 0; k < r.length; k += 2) {
+    const eq = eqIndex(t, r[k]!, r[k + 1]!);
     if (eq < 0) {
-      raw.report("envMissingValue", w.span, [raw.keyword]);
+      raw.report("envMissingValue", raw.span(r[k]!, r[k + 1]!), [raw.keyword]);
       continue;
     }
     if (eq === 0) {
-      raw.report("envBadPair", w.span, [raw.keyword]);
+      raw.report("envBadPair", raw.span(r[k]!, r[k + 1]!), [raw.keyword]);
       continue;
     }
-    node.pairs.push(splitPair(w, eq));
+    node.pairs.push(splitPair(raw, r[k]!, r[k + 1]!, eq));
   }
   return node;
 }

@@ -111,9 +111,20 @@ export function splitWhitespace(raw: RawInstruction, from: number): Word[] {
  * character protects the next character (BuildKit `parseWords`, used by ENV/LABEL/ARG/MACHINE).
  */
 export function splitShellWords(raw: RawInstruction, from: number): Word[] {
+  const r = shellWordRanges(raw, from);
+  const out: Word[] = [];
+  for (let k = 0; k < r.length; k += 2) out.push(raw.wordAt(r[k]!, r[k + 1]!));
+  return out;
+}
+
+/**
+ * `splitShellWords` as flat [start, end, …] text indices, for callers that re-cut each word (ENV
+ * `k=v` pairs) and would otherwise allocate a Word per word only to throw it away.
+ */
+export function shellWordRanges(raw: RawInstruction, from: number): number[] {
   const t = raw.text;
   const esc = raw.ctx.escape.charCodeAt(0);
-  const out: Word[] = [];
+  const out: number[] = [];
   let i = from;
   while (i < t.length) {
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
@@ -131,7 +142,7 @@ export function splitShellWords(raw: RawInstruction, from: number): Word[] {
       else if (quote === c) quote = 0;
       i++;
     }
-    out.push(raw.wordAt(s, i));
+    out.push(s, i);
   }
   return out;
 }
