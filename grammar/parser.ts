@@ -6,8 +6,7 @@
 // the grammar is line-shaped, so the only structure the AST builder needs is "which tokens belong
 // to which instruction", and a CST (a node, a children dictionary and one array per token type per
 // instruction) was most of the parse cost and ~35 MB of garbage on a 50k-instruction spec
-// (bench/compile). The result types below are what the rules return; tsc checks them, and
-// test/grammar/grammarShape.test.ts fails when the rules consume tokens the types do not describe.
+// (bench/compile). The result types below are what the rules return; tsc checks them.
 import { EmbeddedActionsParser, type IRecognitionException, type IToken } from "chevrotain";
 import { allTokens, Args, Directive, Heredoc, Keyword, Nested, Onbuild } from "./tokens.js";
 
