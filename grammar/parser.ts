@@ -30,13 +30,6 @@ export interface ParsedSpec {
   instructions: ParsedInstruction[];
 }
 
-/** The heredoc list of instructions without heredocs (shared, never mutated). */
-const NO_TOKENS: IToken[] = [];
-
-function newInstruction(): ParsedInstruction {
-  return { onbuild: undefined, nested: undefined, keyword: undefined, args: undefined, heredocs: NO_TOKENS };
-}
-
 /** The vmspec grammar. Use `parse` rather than this class directly. */
 export class VmspecParser extends EmbeddedActionsParser {
   /**
@@ -50,66 +43,50 @@ export class VmspecParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  /** The instruction being matched (the grammar does not nest instructions, so one suffices). */
-  private cur: ParsedInstruction = newInstruction();
-
-  // The rule bodies below use closures and alternative lists created once, here, instead of
-  // arrow functions written inline: those would be allocated again for every instruction (about
-  // 500 bytes each, ~25 MB on a 50k-instruction spec). Chevrotain supports cached alternatives
-  // ("caching arrays of alternatives" in its performance guide); state lives in `cur` / `out`.
-  private readonly nestedKeyword = (): void => {
-    this.cur.nested = this.CONSUME(Nested);
-  };
-  private readonly keywordAlternatives = [
-    {
-      ALT: (): void => {
-        this.cur.onbuild = this.CONSUME(Onbuild);
-        this.OPTION(this.nestedKeyword);
-      },
-    },
-    {
-      ALT: (): void => {
-        this.cur.keyword = this.CONSUME(Keyword);
-      },
-    },
-  ];
-  private readonly argsToken = (): void => {
-    this.cur.args = this.CONSUME(Args);
-  };
-  private readonly heredocToken = (): void => {
-    const h = this.CONSUME(Heredoc);
-    if (this.cur.heredocs === NO_TOKENS) this.cur.heredocs = [];
-    this.cur.heredocs.push(h);
-  };
-  private readonly directive = (): void => {
-    const d = this.CONSUME(Directive);
-    this.ACTION(() => this.out.directives.push(d));
-  };
-  private readonly oneInstruction = (): void => {
-    this.SUBRULE(this.instruction);
-  };
-  private readonly keepInstruction = (): void => {
-    this.out.instructions.push(this.cur);
-  };
-
   /** spec := directive* instruction* */
   spec = this.RULE("spec", () => {
-    this.MANY(this.directive);
-    this.MANY2(this.oneInstruction);
+    this.MANY(() => {
+      const d = this.CONSUME(Directive);
+      this.ACTION(() => this.out.directives.push(d));
+    });
+    this.MANY2(() => {
+      const ins = this.SUBRULE(this.instruction);
+      // `undefined` when the instruction was abandoned by error recovery.
+      this.ACTION(() => {
+        if (ins !== undefined) this.out.instructions.push(ins);
+      });
+    });
   });
 
   /**
    * instruction := (ONBUILD Nested? | Keyword) Args? Heredoc*
    * One token group per instruction (flags and words are split later, in compiler/ast, where each
-   * instruction family knows its own argument syntax). The group is kept only when the rule ends
-   * normally: an instruction abandoned by error recovery never reaches `keepInstruction`.
+   * instruction family knows its own argument syntax).
    */
-  instruction = this.RULE("instruction", () => {
-    this.cur = newInstruction();
-    this.OR(this.keywordAlternatives);
-    this.OPTION2(this.argsToken);
-    this.MANY(this.heredocToken);
-    this.ACTION(this.keepInstruction);
+  instruction = this.RULE("instruction", (): ParsedInstruction => {
+    const ins: ParsedInstruction = { heredocs: [] };
+    this.OR([
+      {
+        ALT: () => {
+          ins.onbuild = this.CONSUME(Onbuild);
+          this.OPTION(() => {
+            ins.nested = this.CONSUME(Nested);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          ins.keyword = this.CONSUME(Keyword);
+        },
+      },
+    ]);
+    this.OPTION2(() => {
+      ins.args = this.CONSUME(Args);
+    });
+    this.MANY(() => {
+      ins.heredocs.push(this.CONSUME(Heredoc));
+    });
+    return ins;
   });
 
   /** Parses `tokens` (see `parse`). */
