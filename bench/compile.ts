@@ -74,7 +74,7 @@ report(`generated spec (${N} instructions)`, big, N + 3, 10);
   const mbps = (ms: number) => (big.length / 1e6 / (ms / 1000)).toFixed(1);
   console.log(
     `  phases: lex ${tLex.toFixed(0)} ms (${mbps(tLex)} MB/s), parse ${tParse.toFixed(0)} ms (${mbps(tParse)} MB/s), ` +
-      `tokens→AST ${tAst.toFixed(0)} ms, checks+lowering+digests ${tLower.toFixed(0)} ms`,
+      `CST→AST ${tAst.toFixed(0)} ms, checks+lowering+digests ${tLower.toFixed(0)} ms`,
   );
 }
 const corpus = Array.from({ length: 400 }, (_, i) => CORPUS[i % CORPUS.length]!);

@@ -1,9 +1,10 @@
-// Parsed token groups → AST for one file: dispatches each instruction to its family module, maps lexer and parser
+// CST → AST for one file: dispatches each instruction to its family module, maps lexer and parser
 // problems to catalogued diagnostics. Never throws.
 import type { IToken } from "chevrotain";
 import type { ArgsPayload, HeredocPayload, LexResult } from "../../grammar/lexer.js";
 import type { DirectivePayload } from "../../grammar/lexer.js";
-import type { ParsedInstruction, ParseResult } from "../../grammar/parser.js";
+import type { SpecCstNode, InstructionCstNode } from "../../grammar/cst.js";
+import type { ParseResult } from "../../grammar/parser.js";
 import { KEYWORDS } from "../../grammar/tokens.js";
 import { didYouMean } from "../diagnostics/didYouMean.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
@@ -63,7 +64,7 @@ export function buildInstruction(raw: RawInstruction): Instruction {
   }
 }
 
-function rawOf(ctx: AstContext, kw: IToken, args: IToken | undefined, heredocs: IToken[]): RawInstruction {
+function rawOf(ctx: AstContext, kw: IToken, args: IToken | undefined, heredocs: IToken[] | undefined): RawInstruction {
   const payload = args?.payload as ArgsPayload | undefined;
   return new RawInstruction(
     ctx,
@@ -73,20 +74,18 @@ function rawOf(ctx: AstContext, kw: IToken, args: IToken | undefined, heredocs: 
     args?.image ?? "",
     args?.startOffset ?? kw.startOffset + kw.image.length,
     payload?.segments ?? null,
-    heredocs.length === 0 ? NO_HEREDOC_PAYLOADS : heredocs.map((h) => h.payload as HeredocPayload),
+    heredocs?.map((h) => h.payload as HeredocPayload) ?? [],
   );
 }
 
-/** Shared (never mutated) payload list of instructions without heredocs. */
-const NO_HEREDOC_PAYLOADS: HeredocPayload[] = [];
-
 const FORBIDDEN_TRIGGERS = new Set(["ONBUILD", "FROM", "MAINTAINER", "INCLUDE"]);
 
-function buildOne(ctx: AstContext, c: ParsedInstruction): Instruction {
-  const onbuild = c.onbuild;
-  if (onbuild === undefined) return buildInstruction(rawOf(ctx, c.keyword!, c.args, c.heredocs));
+function buildOne(ctx: AstContext, node: InstructionCstNode): Instruction {
+  const c = node.children;
+  const onbuild = c.Onbuild?.[0];
+  if (onbuild === undefined) return buildInstruction(rawOf(ctx, c.Keyword![0]!, c.Args?.[0], c.Heredoc));
   const span = { file: ctx.file, offset: onbuild.startOffset, length: onbuild.image.length };
-  const nested = c.nested;
+  const nested = c.Nested?.[0];
   const result: Instruction = {
     kind: "onbuild",
     keyword: "ONBUILD",
@@ -102,7 +101,7 @@ function buildOne(ctx: AstContext, c: ParsedInstruction): Instruction {
     ctx.diags.report("onbuildMissing", ctx.path, span.offset, span.length);
     return result;
   }
-  const raw = rawOf(ctx, nested, c.args, c.heredocs);
+  const raw = rawOf(ctx, nested, c.Args?.[0], c.Heredoc);
   const end = raw.fullSpan();
   result.span = { file: ctx.file, offset: span.offset, length: end.offset + end.length - span.offset };
   result.triggerText = raw.text.length > 0 ? `${nested.image} ${raw.text}` : nested.image;
@@ -137,15 +136,15 @@ export function buildFileAst(
     diags.report("syntaxError", path, off, t.image?.length ?? 0, [e.message]);
   }
   const ctx: AstContext = { file, path, escape: lexed.escape, diags };
-  const directives: DirectiveNode[] = parsed.spec.directives.map((t) => {
+  const cst = parsed.cst as SpecCstNode;
+  const directives: DirectiveNode[] = (cst.children.Directive ?? []).map((t) => {
     const p = t.payload as DirectivePayload;
     return { key: p.key, value: p.value, span: { file, offset: t.startOffset, length: t.image.length } };
   });
   const instructions: Instruction[] = [];
-  const list = parsed.spec.instructions;
-  for (let i = 0; i < list.length; i++) {
-    const node = list[i]!;
-    if (node.onbuild === undefined && node.keyword === undefined) continue;
+  for (const node of cst.children.instruction ?? []) {
+    if (node.recoveredNode) continue;
+    if (node.children.Onbuild === undefined && node.children.Keyword === undefined) continue;
     instructions.push(buildOne(ctx, node));
   }
   return { file, escape: lexed.escape, directives, instructions };

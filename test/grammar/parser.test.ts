@@ -1,33 +1,23 @@
-// The chevrotain parser over lexer tokens: token groups per instruction, reuse of one instance, error recovery.
+// The chevrotain parser over lexer tokens: CST shape, reuse of one instance, error recovery.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { lex } from "../../grammar/lexer.js";
 import { parse, parserInstance } from "../../grammar/parser.js";
 import { Args, keywordTokens } from "../../grammar/tokens.js";
+import type { SpecCstNode } from "../../grammar/cst.js";
 import { buildFileAst } from "../../compiler/ast/build.js";
 import { DiagnosticBag } from "../../compiler/diagnostics/diagnostic.js";
 
-test("one token group per instruction, with its tokens", () => {
+test("one CST instruction node per instruction, with its tokens", () => {
   const r = parse(lex("# escape=`\nFROM a\nRUN <<EOF\nx\nEOF\nONBUILD RUN y\n").tokens);
   assert.equal(r.errors, []);
-  assert.is(r.spec.directives.length, 1);
-  const ins = r.spec.instructions;
+  const cst = r.cst as SpecCstNode;
+  assert.is(cst.children.Directive!.length, 1);
+  const ins = cst.children.instruction!;
   assert.is(ins.length, 3);
-  assert.is(ins[0]!.keyword!.image, "FROM");
-  assert.is(ins[0]!.args!.image, "a");
-  assert.is(ins[1]!.heredocs.length, 1);
-  assert.is(ins[1]!.heredocs[0]!.image, "x\n");
-  assert.is(ins[2]!.onbuild!.image, "ONBUILD");
-  assert.is(ins[2]!.keyword, undefined);
-  assert.is(ins[2]!.nested!.image, "RUN");
-  assert.is(ins[2]!.args!.image, "y");
-});
-
-test("the shared parser keeps nothing between parses", () => {
-  parse(lex("FROM a\nRUN b\n").tokens);
-  const r = parse(lex("FROM c\n").tokens);
-  assert.is(r.spec.instructions.length, 1);
-  assert.is(r.spec.instructions[0]!.args!.image, "c");
+  assert.is(ins[1]!.children.Heredoc!.length, 1);
+  assert.is(ins[2]!.children.Onbuild!.length, 1);
+  assert.is(ins[2]!.children.Nested![0]!.image, "RUN");
 });
 
 test("the parser instance is reused", () => {
