@@ -262,7 +262,7 @@ export class Hart {
     this.x.setPc(BigInt.asUintN(64, v));
   }
 
-  /** Current privilege level (Priv.U/S/M). Setting it flushes the TLB. */
+  /** Current privilege level (Priv.U/S/M). Setting it selects the TLB context of the new mode. */
   get priv(): number {
     return this.x.getPriv();
   }

@@ -1,6 +1,6 @@
 // Control and status registers (Zicsr, Zicntr, privileged spec §2–§4): storage, access rules, side effects.
 import * as S from "./state";
-import { tlbFlush } from "./mmu";
+import { updateCtx, satpChanged, ASID_MASK } from "./mmu";
 
 /** Host time source: current mtime in ticks (used when timeMode == 0). */
 // @ts-ignore: decorator
@@ -77,8 +77,8 @@ export let instrPerTick: u64 = 10;
 /** Set by csrRead/csrWrite when the access is illegal. */
 export let csrIllegal: bool = false;
 
-/** Raw setters used by trap entry/return (no WARL masking, no side effects). */
-export function setMstatusRaw(v: u64): void { mstatus = v; }
+/** Raw setters used by trap entry/return (no WARL masking; setMstatusRaw re-selects the TLB context). */
+export function setMstatusRaw(v: u64): void { mstatus = v; updateCtx(); }
 export function setScause(v: u64): void { scause = v; }
 export function setSepc(v: u64): void { sepc = v; }
 export function setStval(v: u64): void { stval = v; }
@@ -194,8 +194,10 @@ export function csrWrite(csr: u32, v: u64): void {
       const mode = v >> 60;
       // Only Bare, Sv39 and Sv48 are supported; other modes leave satp unchanged (privileged spec §4.1.11).
       if (mode != 0 && mode != 8 && mode != 9) return;
-      satp = v & ((<u64>0xf << 60) | (<u64>0xffff << 44) | ((<u64>1 << 44) - 1));
-      tlbFlush();
+      // ASID keeps only its implemented bits (ASIDLEN = mmu.ASID_BITS); the TLB is ASID-tagged.
+      const old = satp;
+      satp = v & ((<u64>0xf << 60) | (ASID_MASK << 44) | ((<u64>1 << 44) - 1));
+      satpChanged(old);
       return;
     }
     case 0x300: writeMstatus(v); return;
@@ -224,13 +226,13 @@ export function csrWrite(csr: u32, v: u64): void {
   csrIllegal = true;
 }
 
-/** Writes mstatus through its WARL mask; flushes the TLB when translation-relevant bits change. */
+/** Writes mstatus through its WARL mask; re-selects the TLB context when translation-relevant bits change. */
 export function writeMstatus(v: u64): void {
   let nv = (mstatus & ~MSTATUS_WMASK) | (v & MSTATUS_WMASK);
   // MPP is WARL: the reserved value 2 keeps the old field.
   if (((nv >> 11) & 3) == 2) nv = (nv & ~MS_MPP) | (mstatus & MS_MPP);
   const changed = nv ^ mstatus;
   mstatus = nv;
-  if ((changed & (MS_MPRV | MS_MPP | MS_SUM | MS_MXR)) != 0) tlbFlush();
+  if ((changed & (MS_MPRV | MS_MPP | MS_SUM | MS_MXR)) != 0) updateCtx();
   S.requestIrqCheck();
 }

@@ -58,6 +58,7 @@ export function reset(): void {
   T.reservation = 0xffffffffffffffff;
   Sys.clearWfi();
   M.tlbFlush();
+  M.updateCtx();
   S.requestIrqCheck();
 }
 
@@ -136,7 +137,7 @@ export function run(budget: i32): i32 {
       // Fetch through the fetch TLB (a 4-byte read is safe unless the halfword sits at the page end).
       const vpn = pc >> 12;
       const e = M.TLB_FETCH + ((<usize>vpn & (M.TLB_N - 1)) << 4);
-      if (load<u64>(e) == vpn && (<u32>pc & 0xfff) != 0xffe) {
+      if (load<u64>(e) == (vpn | M.ctxFetch) && (<u32>pc & 0xfff) != 0xffe) {
         fvpn = vpn;
         fadd = load<u32>(e, 8);
         insn = load<u32>(fadd + <u32>pc);
@@ -180,7 +181,7 @@ export function getFReg(i: i32): u64 { return S.getF(<u32>i & 31); }
 export function setFReg(i: i32, v: u64): void { S.setF(<u32>i & 31, v); }
 /** Current privilege (0 U, 1 S, 3 M). */
 export function getPriv(): i32 { return S.priv; }
-/** Sets the privilege (flushes the TLB). */
+/** Sets the privilege (selects the TLB context of the new mode). */
 export function setPriv(p: i32): void { T.setPriv(p == 1 ? S.PRV_S : (p == 0 ? S.PRV_U : S.PRV_M)); }
 /** Retired instructions. */
 export function getInstret(): u64 { return S.instret; }
@@ -208,6 +209,7 @@ export function csrSet(csr: i32, v: u64): void {
   if ((csr & 0xfff) == 0xb00 || (csr & 0xfff) == 0xb02) { S.instret = v; S.priv = p; C.csrIllegal = false; return; }
   C.csrWrite(<u32>csr & 0xfff, v);
   S.priv = p;
+  M.updateCtx();
 }
 
 /** True when the last csrGet/csrSet addressed a CSR that does not exist or is read-only. */

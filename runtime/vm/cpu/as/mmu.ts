@@ -9,7 +9,18 @@ export const ACC_FETCH: i32 = 0;
 export const ACC_LOAD: i32 = 1;
 export const ACC_STORE: i32 = 2;
 
-/** Direct-mapped TLB size per access kind. Entry: u64 tag (virtual page number; all ones = empty), u32 host addend. */
+/**
+ * Direct-mapped TLB per access kind, indexed by virtual page number. Entry (16 bytes): u64 tag,
+ * u32 host addend, u32 flags (bit 0 global, bits 8–15 the page-table level of the leaf: 0 = 4 KiB,
+ * 1+ = superpage). Tag = VPN (va >> 12, bits 0–51) | context class (bits 52–54) | ASID (bits 55–63).
+ *
+ * Permissions are not re-checked on a hit: instead each entry belongs to one translation context,
+ * the class of the effective privilege and the mstatus bits its permission check used (fetch: S, U;
+ * load: S, S+SUM, U, each ×MXR; store: S, S+SUM, U), so a privilege, MPRV/MPP, SUM or MXR change
+ * just selects another context (a different tag) and the hot path stays a single compare. Class 0
+ * is the untranslated identity context (M-mode, or satp.MODE = Bare) with ASID 0. Class 7 is never
+ * used, so the empty tag (all ones) can never match.
+ */
 export const TLB_N: usize = 256;
 const TLB_MASK: usize = TLB_N - 1;
 /** 3 kinds × 256 entries × 16 bytes. */
@@ -18,32 +29,95 @@ export const TLB: usize = memory.data(TLB_BYTES, 16);
 export const TLB_FETCH: usize = TLB;
 export const TLB_LOAD: usize = TLB + TLB_N * 16;
 export const TLB_STORE: usize = TLB + 2 * TLB_N * 16;
-/** True when a superpage-derived entry may be cached (address-specific sfence then flushes everything). */
+const TLB_EMPTY: u64 = 0xffffffffffffffff;
+const VPN_MASK: u64 = (<u64>1 << 52) - 1;
+/** Implemented ASID bits (ASIDLEN, privileged spec §4.1.11: satp.ASID is WARL; unimplemented bits read 0). */
+export const ASID_BITS: u64 = 9;
+export const ASID_MASK: u64 = (<u64>1 << ASID_BITS) - 1;
+const F_GLOBAL: u32 = 1;
+/** True when a superpage-derived entry may be cached (address-specific sfence then scans every entry). */
 let tlbSuper: bool = false;
+
+/** Current context tags (class | ASID, bits 52–63) for fetches, loads and stores; see updateCtx(). */
+export let ctxFetch: u64 = 0;
+export let ctxLoad: u64 = 0;
+export let ctxStore: u64 = 0;
+
+/**
+ * Recomputes the context tags from priv, mstatus (MPRV, MPP, SUM, MXR) and satp (MODE, ASID). Must
+ * be called after any of them changes; raises attention so the step loop drops its fetch page.
+ */
+export function updateCtx(): void {
+  const on = (C.satp >> 60) != 0;
+  const asidTag = ((C.satp >> 44) & ASID_MASK) << 55;
+  const p = S.priv;
+  ctxFetch = (p == S.PRV_M || !on) ? 0 : (asidTag | (<u64>(p == S.PRV_U ? 2 : 1) << 52));
+  const ep = effPriv(ACC_LOAD);
+  if (ep == S.PRV_M || !on) {
+    ctxLoad = 0;
+    ctxStore = 0;
+  } else {
+    const base: u64 = ep == S.PRV_U ? 3 : ((C.mstatus & C.MS_SUM) != 0 ? 2 : 1);
+    ctxStore = asidTag | (base << 52);
+    ctxLoad = asidTag | ((base + ((C.mstatus & C.MS_MXR) != 0 ? 3 : 0)) << 52);
+  }
+  S.attn = true;
+}
 
 /** Empties every TLB. */
 export function tlbFlush(): void {
-  for (let i: usize = 0; i < 3 * TLB_N; i++) store<u64>(TLB + (i << 4), 0xffffffffffffffff);
+  for (let i: usize = 0; i < 3 * TLB_N; i++) store<u64>(TLB + (i << 4), TLB_EMPTY);
   tlbSuper = false;
   // The step loop caches the current fetch page; attention makes it drop that cache.
   S.attn = true;
 }
 
-/** sfence.vma: rs1 != x0 flushes one virtual page, otherwise everything (the TLB is not ASID-tagged). */
-export function sfenceVma(va: u64, byAddr: bool): void {
-  if (!byAddr || tlbSuper) { tlbFlush(); return; }
+/** True when entry `e` (valid) must be dropped by an sfence.vma with these operands. */
+// @ts-ignore: decorator
+@inline function sfenceMatch(e: usize, vpn: u64, byAddr: bool, asid: u64, byAsid: bool): bool {
+  const tag = load<u64>(e);
+  if (byAsid && ((load<u32>(e, 12) & F_GLOBAL) != 0 || (tag >> 55) != asid)) return false;
+  if (!byAddr) return true;
+  // An entry of a superpage at level l covers every VPN that agrees above bit 9*l.
+  const sh = <u64>((load<u32>(e, 12) >> 8) & 0xff) * 9;
+  return ((tag & VPN_MASK) >> sh) == (vpn >> sh);
+}
+
+/**
+ * sfence.vma (privileged spec §4.2.1): no operands flushes everything; an ASID (rs2 != x0) limits it
+ * to that ASID's non-global entries; an address (rs1 != x0) to entries whose page (4 KiB or
+ * superpage) contains it, in every ASID unless one is given.
+ */
+export function sfenceVma(va: u64, byAddr: bool, asidVal: u64, byAsid: bool): void {
+  if (!byAddr && !byAsid) { tlbFlush(); return; }
   const vpn = va >> 12;
-  for (let k: usize = 0; k < 3; k++) {
-    const e = TLB + k * TLB_N * 16 + ((<usize>vpn & TLB_MASK) << 4);
-    if (load<u64>(e) == vpn) store<u64>(e, 0xffffffffffffffff);
+  const asid = asidVal & ASID_MASK;
+  if (byAddr && !tlbSuper) {
+    // Only 4 KiB entries: the page can only sit in its own slot of each kind.
+    for (let k: usize = 0; k < 3; k++) {
+      const e = TLB + k * TLB_N * 16 + ((<usize>vpn & TLB_MASK) << 4);
+      if (load<u64>(e) != TLB_EMPTY && sfenceMatch(e, vpn, true, asid, byAsid)) store<u64>(e, TLB_EMPTY);
+    }
+  } else {
+    for (let i: usize = 0; i < 3 * TLB_N; i++) {
+      const e = TLB + (i << 4);
+      if (load<u64>(e) != TLB_EMPTY && sfenceMatch(e, vpn, byAddr, asid, byAsid)) store<u64>(e, TLB_EMPTY);
+    }
   }
   S.attn = true;
 }
 
+/** Handles a satp write: a new ASID needs no flush; a new MODE or root with the same ASID flushes conservatively. */
+export function satpChanged(old: u64): void {
+  if (old != C.satp && ((old ^ C.satp) & (ASID_MASK << 44)) == 0) tlbFlush();
+  updateCtx();
+}
+
 /** Set by translate() when the walk failed (the exception is already raised). */
 let xlateFault: bool = false;
-/** Size in bytes of the page the last translate() resolved through (4 KiB or a superpage). */
-let lastSuper: bool = false;
+/** Page-table level of the leaf the last translate() used (0 = 4 KiB page) and whether it was global. */
+let lastLevel: i32 = 0;
+let lastGlobal: bool = true;
 
 function pageFault(acc: i32, va: u64): void {
   xlateFault = true;
@@ -65,7 +139,8 @@ function accessFault(acc: i32, va: u64): void {
 /** Translates `va` for `acc`; on failure raises the page/access fault (tval = faultVa) and returns 0 with xlateFault set. */
 export function translate(va: u64, acc: i32, faultVa: u64): u64 {
   xlateFault = false;
-  lastSuper = false;
+  lastLevel = 0;
+  lastGlobal = true;
   const p = effPriv(acc);
   const mode = C.satp >> 60;
   if (p == S.PRV_M || mode == 0) return va;
@@ -74,13 +149,32 @@ export function translate(va: u64, acc: i32, faultVa: u64): u64 {
   // Bits above the VA width must equal the top VA bit (privileged spec §4.4.1).
   const top = <i64>va >> <i64>(vaBits - 1);
   if (top != 0 && top != -1) { pageFault(acc, faultVa); return 0; }
+  {
+    // A global entry of another ASID in this slot (same page, same context class) is valid in every
+    // address space (privileged spec §4.3.1, G bit): re-tag it instead of walking again.
+    const vpn = va >> 12;
+    const e = TLB + <usize>acc * TLB_N * 16 + ((<usize>vpn & TLB_MASK) << 4);
+    const ctx = acc == ACC_FETCH ? ctxFetch : (acc == ACC_LOAD ? ctxLoad : ctxStore);
+    const tag = load<u64>(e);
+    const fl = load<u32>(e, 12);
+    if (tag != TLB_EMPTY && (fl & F_GLOBAL) != 0 && ctx != 0 && ((tag ^ (vpn | ctx)) & ~(ASID_MASK << 55)) == 0) {
+      store<u64>(e, vpn | ctx);
+      lastLevel = <i32>(fl >> 8);
+      lastGlobal = true;
+      const host = load<u32>(e, 8) + <u32>(va & ~<u64>0xfff);
+      return <u64>(<usize>host - S.ramHost) + S.ramBase + (va & 0xfff);
+    }
+  }
   let a = (C.satp & ((<u64>1 << 44) - 1)) << 12;
+  // G in a non-leaf PTE makes every mapping below it global (privileged spec §4.3.1).
+  let glob = false;
   for (let i = levels - 1; i >= 0; i--) {
     const pteAddr = a + (((va >> (12 + 9 * <u64>i)) & 0x1ff) << 3);
     if (!B.inRam(pteAddr, 8)) { accessFault(acc, faultVa); return 0; }
     const ph = S.ramHost + <usize>(pteAddr - S.ramBase);
     let pte = load<u64>(ph);
     if ((pte & 1) == 0 || ((pte & 2) == 0 && (pte & 4) != 0) || (pte >> 54) != 0) { pageFault(acc, faultVa); return 0; }
+    if ((pte & 0x20) != 0) glob = true;
     if ((pte & 0xa) == 0) {
       // Pointer to the next level (D, A, U must be clear in non-leaf PTEs).
       if ((pte & 0xd0) != 0) { pageFault(acc, faultVa); return 0; }
@@ -100,7 +194,8 @@ export function translate(va: u64, acc: i32, faultVa: u64): u64 {
     // Hardware A/D update (step 7).
     const need: u64 = acc == ACC_STORE ? 0xc0 : 0x40;
     if ((pte & need) != need) { pte |= need; store<u64>(ph, pte); }
-    lastSuper = i > 0;
+    lastLevel = i;
+    lastGlobal = glob;
     const offMask = (<u64>1 << (12 + 9 * <u64>i)) - 1;
     return ((ppn << 12) & ~offMask) | (va & offMask);
   }
@@ -112,11 +207,14 @@ export function translate(va: u64, acc: i32, faultVa: u64): u64 {
 function tlbFill(acc: i32, va: u64, pa: u64): void {
   if (!B.inRam(pa & ~<u64>0xfff, 4096)) return;
   if (acc == ACC_STORE && ((pa >> 12) == B.watchPage || B.isCodePage(pa))) return;
-  if (lastSuper) tlbSuper = true;
+  if (lastLevel > 0) tlbSuper = true;
   const vpn = va >> 12;
   const e = TLB + <usize>acc * TLB_N * 16 + ((<usize>vpn & TLB_MASK) << 4);
-  store<u64>(e, vpn);
+  const ctx = acc == ACC_FETCH ? ctxFetch : (acc == ACC_LOAD ? ctxLoad : ctxStore);
+  store<u64>(e, vpn | ctx);
   store<u32>(e, <u32>(S.ramHost + <usize>((pa & ~<u64>0xfff) - S.ramBase)) - <u32>(va & ~<u64>0xfff), 8);
+  // Identity (class 0) entries are marked global: they belong to no ASID.
+  store<u32>(e, (lastGlobal || ctx == 0 ? F_GLOBAL : 0) | (<u32>lastLevel << 8), 12);
 }
 
 /** Reads `size` bytes at virtual `va` (any alignment); raises the fault and sets S.trapped on failure. */
@@ -209,7 +307,7 @@ export function fetchSlow(va: u64): u32 {
 @inline export function vload64(va: u64): u64 {
   const vpn = va >> 12;
   const e = TLB_LOAD + ((<usize>vpn & TLB_MASK) << 4);
-  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xff8) return load<u64>(load<u32>(e, 8) + <u32>va);
+  if (load<u64>(e) == (vpn | ctxLoad) && (<u32>va & 0xfff) <= 0xff8) return load<u64>(load<u32>(e, 8) + <u32>va);
   return loadSlow(va, 8);
 }
 /** Loads 4 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
@@ -217,7 +315,7 @@ export function fetchSlow(va: u64): u32 {
 @inline export function vload32(va: u64): u32 {
   const vpn = va >> 12;
   const e = TLB_LOAD + ((<usize>vpn & TLB_MASK) << 4);
-  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffc) return load<u32>(load<u32>(e, 8) + <u32>va);
+  if (load<u64>(e) == (vpn | ctxLoad) && (<u32>va & 0xfff) <= 0xffc) return load<u32>(load<u32>(e, 8) + <u32>va);
   return <u32>loadSlow(va, 4);
 }
 /** Loads 2 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
@@ -225,7 +323,7 @@ export function fetchSlow(va: u64): u32 {
 @inline export function vload16(va: u64): u16 {
   const vpn = va >> 12;
   const e = TLB_LOAD + ((<usize>vpn & TLB_MASK) << 4);
-  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffe) return load<u16>(load<u32>(e, 8) + <u32>va);
+  if (load<u64>(e) == (vpn | ctxLoad) && (<u32>va & 0xfff) <= 0xffe) return load<u16>(load<u32>(e, 8) + <u32>va);
   return <u16>loadSlow(va, 2);
 }
 /** Loads 1 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
@@ -233,7 +331,7 @@ export function fetchSlow(va: u64): u32 {
 @inline export function vload8(va: u64): u8 {
   const vpn = va >> 12;
   const e = TLB_LOAD + ((<usize>vpn & TLB_MASK) << 4);
-  if (load<u64>(e) == vpn) return load<u8>(load<u32>(e, 8) + <u32>va);
+  if (load<u64>(e) == (vpn | ctxLoad)) return load<u8>(load<u32>(e, 8) + <u32>va);
   return <u8>loadSlow(va, 1);
 }
 /** Stores 8 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
@@ -241,7 +339,7 @@ export function fetchSlow(va: u64): u32 {
 @inline export function vstore64(va: u64, v: u64): void {
   const vpn = va >> 12;
   const e = TLB_STORE + ((<usize>vpn & TLB_MASK) << 4);
-  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xff8) store<u64>(load<u32>(e, 8) + <u32>va, v);
+  if (load<u64>(e) == (vpn | ctxStore) && (<u32>va & 0xfff) <= 0xff8) store<u64>(load<u32>(e, 8) + <u32>va, v);
   else storeSlow(va, 8, v);
 }
 /** Stores 4 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
@@ -249,7 +347,7 @@ export function fetchSlow(va: u64): u32 {
 @inline export function vstore32(va: u64, v: u32): void {
   const vpn = va >> 12;
   const e = TLB_STORE + ((<usize>vpn & TLB_MASK) << 4);
-  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffc) store<u32>(load<u32>(e, 8) + <u32>va, v);
+  if (load<u64>(e) == (vpn | ctxStore) && (<u32>va & 0xfff) <= 0xffc) store<u32>(load<u32>(e, 8) + <u32>va, v);
   else storeSlow(va, 4, <u64>v);
 }
 /** Stores 2 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
@@ -257,7 +355,7 @@ export function fetchSlow(va: u64): u32 {
 @inline export function vstore16(va: u64, v: u16): void {
   const vpn = va >> 12;
   const e = TLB_STORE + ((<usize>vpn & TLB_MASK) << 4);
-  if (load<u64>(e) == vpn && (<u32>va & 0xfff) <= 0xffe) store<u16>(load<u32>(e, 8) + <u32>va, v);
+  if (load<u64>(e) == (vpn | ctxStore) && (<u32>va & 0xfff) <= 0xffe) store<u16>(load<u32>(e, 8) + <u32>va, v);
   else storeSlow(va, 2, <u64>v);
 }
 /** Stores 1 byte(s) at virtual va (fast TLB path, else the slow path; S.trapped on a fault). */
@@ -265,6 +363,6 @@ export function fetchSlow(va: u64): u32 {
 @inline export function vstore8(va: u64, v: u8): void {
   const vpn = va >> 12;
   const e = TLB_STORE + ((<usize>vpn & TLB_MASK) << 4);
-  if (load<u64>(e) == vpn) store<u8>(load<u32>(e, 8) + <u32>va, v);
+  if (load<u64>(e) == (vpn | ctxStore)) store<u8>(load<u32>(e, 8) + <u32>va, v);
   else storeSlow(va, 1, <u64>v);
 }

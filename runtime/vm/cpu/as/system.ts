@@ -81,7 +81,8 @@ function execPriv(insn: u32): void {
   if ((insn >> 25) == 0x09 && ((insn >> 7) & 31) == 0) {                              // SFENCE.VMA
     if (p == S.PRV_U || (p == S.PRV_S && (C.mstatus & C.MS_TVM) != 0)) { T.illegal(insn); return; }
     const rs1 = (insn >> 15) & 31;
-    sfenceVma(S.getX(rs1), rs1 != 0);
+    const rs2 = (insn >> 20) & 31;
+    sfenceVma(S.getX(rs1), rs1 != 0, S.getX(rs2), rs2 != 0);
     S.pc += S.ilen;
     return;
   }

@@ -1,7 +1,7 @@
 // Trap entry (exceptions and interrupts), delegation, interrupt priority and enable logic (privileged spec §3.1.6–3.1.9, §3.3.1, §4.1).
 import * as S from "./state";
 import * as C from "./csr";
-import { tlbFlush, fetchSlow } from "./mmu";
+import { updateCtx, fetchSlow } from "./mmu";
 
 /** Exception causes (privileged spec Table 3.6). */
 export const EXC_INSN_MISALIGNED: u64 = 0;
@@ -25,11 +25,11 @@ export let hostTval: u64 = 0;
 /** LR/SC reservation (physical address; u64 max = none). */
 export let reservation: u64 = 0xffffffffffffffff;
 
-/** Changes privilege; translation context changes, so the TLB is flushed. */
+/** Changes privilege; the TLB context (see mmu.updateCtx) follows, no flush is needed. */
 export function setPriv(p: i32): void {
   if (p != S.priv) {
     S.priv = p;
-    tlbFlush();
+    updateCtx();
   }
   S.requestIrqCheck();
 }
