@@ -182,6 +182,22 @@ s_main:
   sret
 m_after_u:
   TRAP_EXPECT(24, 13, VA1)
+  /* MPRV: M-mode loads translated as S (cached), then as U with the same MPRV: the U check still applies */
+  li t0, 3 << 11; csrc mstatus, t0
+  li t0, (1 << 11) | (1 << 17); csrs mstatus, t0
+  ld a0, 0(s3)
+  li t0, 3 << 11; csrc mstatus, t0
+  li t0, 1 << 17; csrc mstatus, t0
+  TEST_EQ(25, a0, 0xa2a2)
+  TRAP_CLEAR
+  li t0, 1 << 17; csrs mstatus, t0
+  ld a0, 0(s3)
+  li t0, 1 << 17; csrc mstatus, t0
+  TRAP_EXPECT(26, 13, VA1)
+  /* without MPRV, M-mode accesses are physical again */
+  la t2, pgA
+  ld a0, 0(t2)
+  TEST_EQ(27, a0, 0xaaaa)
   j pass
 
 u_code:
