@@ -63,7 +63,7 @@ function time(label: string, argv: string[], env?: NodeJS.ProcessEnv): void {
     const r = spawnSync(full[0]!, full.slice(1), { stdio: ["ignore", "ignore", "pipe"], env: env ?? process.env });
     const dt = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) {
-      console.log(`${label.padEnd(44)} FAILED (status ${r.status}): ${r.stderr.toString().trim().slice(0, 200)}`);
+      console.log(`${label.padEnd(48)} FAILED (status ${r.status}): ${r.stderr.toString().trim().slice(0, 200)}`);
       return;
     }
     const m = /vmspec-bench-cpu ([\d.]+) ([\d.]+)/.exec(r.stderr.toString());
@@ -75,7 +75,7 @@ function time(label: string, argv: string[], env?: NodeJS.ProcessEnv): void {
   ms.sort((a, b) => a - b);
   const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
   const cpuText = cpu.length > 0 ? `  cpu ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(0).padStart(4)} ms` : "";
-  console.log(`${label.padEnd(44)} mean ${mean.toFixed(1).padStart(6)} ms  median ${ms[ms.length >> 1]!.toFixed(1).padStart(6)} ms  min ${ms[0]!.toFixed(1).padStart(6)} ms${cpuText}`);
+  console.log(`${label.padEnd(48)} mean ${mean.toFixed(1).padStart(6)} ms  median ${ms[ms.length >> 1]!.toFixed(1).padStart(6)} ms  min ${ms[0]!.toFixed(1).padStart(6)} ms${cpuText}`);
 }
 
 /**
@@ -131,12 +131,12 @@ function setupComparison(dir: string, rfs: string): void {
       const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
       ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
       if (r.status !== 0) {
-        console.log(`${label.padEnd(44)} FAILED: ${r.stderr.toString().trim().slice(0, 200)}`);
+        console.log(`${label.padEnd(48)} FAILED: ${r.stderr.toString().trim().slice(0, 200)}`);
         return;
       }
     }
     ms.sort((a, b) => a - b);
-    console.log(`${label.padEnd(44)} mean ${(ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(1).padStart(6)} ms  median ${ms[ms.length >> 1]!.toFixed(1).padStart(6)} ms  min ${ms[0]!.toFixed(1).padStart(6)} ms`);
+    console.log(`${label.padEnd(48)} mean ${(ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(1).padStart(6)} ms  median ${ms[ms.length >> 1]!.toFixed(1).padStart(6)} ms  min ${ms[0]!.toFixed(1).padStart(6)} ms`);
   };
   measure("setup: C helper, full plan (no Node)", [helper, ...encodePlan(plan.ops)]);
   measure("setup: util-linux script, partial (no Node)", ["unshare", "--mount", "--uts", "--ipc", "--net", "--pid", "--fork", "sh", script]);
@@ -159,6 +159,14 @@ try {
   const storeEnv = { ...process.env, VMSPEC_STORE: await storeImage(dir, rfs) };
   time("node -e '' (Node start-up alone)", [process.execPath, "-e", ""]);
   time("vmspec run IMAGE true (builtin)", [process.execPath, vmspec, "run", "bench", "true"], storeEnv);
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    // Node parses every extra CA certificate at start-up, before any script runs (tens of ms for a
+    // full bundle): show the figures without it too, as on a machine that does not set it.
+    const noCa: NodeJS.ProcessEnv = { ...storeEnv };
+    delete noCa.NODE_EXTRA_CA_CERTS;
+    time("  same without NODE_EXTRA_CA_CERTS: node -e ''", [process.execPath, "-e", ""], noCa);
+    time("  same without NODE_EXTRA_CA_CERTS: vmspec run", [process.execPath, vmspec, "run", "bench", "true"], noCa);
+  }
   time("vmspec run --rootfs DIR true (builtin)", [process.execPath, vmspec, "run", "--rootfs", rfs, "true"]);
   time("library run(), fresh node (builtin, layers)", [process.execPath, once, "builtin", "layers", rfs, "true"]);
   time("vmspec run --runtime runc IMAGE true", [process.execPath, vmspec, "run", "--runtime", "runc", "bench", "true"], storeEnv);
