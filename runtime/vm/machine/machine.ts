@@ -17,7 +17,6 @@ import * as M from "./memoryMap.js";
 
 /** CSR numbers read for diagnostics and the SEIP workaround (privileged spec §2.2, Tables 2.2–2.5). */
 const CSR_SATP = 0x180;
-const CSR_MIP = 0x344;
 const CSR_MEPC = 0x341;
 const CSR_MCAUSE = 0x342;
 const CSR_MTVAL = 0x343;
@@ -139,10 +138,7 @@ export class Machine {
     });
     this.plic = new Plic([
       (l) => hart.setInterrupt(Irq.MEIP, l),
-      (l) => {
-        hart.setInterrupt(Irq.SEIP, l);
-        if (!l) this.clearLatchedSeip();
-      },
+      (l) => hart.setInterrupt(Irq.SEIP, l),
     ]);
     this.console = opts.guestConsole ?? new GuestConsole(opts.console);
     this.uart = new Uart16550(this.console.transmit, this.plic.line(M.UART0_IRQ));
@@ -196,20 +192,6 @@ export class Machine {
     h.setX(11, layout.entry.a1);
     h.setX(12, layout.entry.a2);
     return layout;
-  }
-
-  /**
-   * Workaround for the CPU core (runtime/vm/cpu/as/csr.ts, mip write): a CSRRS/CSRRC on mip
-   * writes back the OR of the software SEIP bit and the external line, so OpenSBI's
-   * `csr_set(mip, STIP)` while the PLIC's S-mode line is high latches SEIP in software and the
-   * kernel then takes endless external interrupts with nothing to claim. The privileged spec
-   * (§3.1.9) says such read-modify-writes use only the software-writable bit. When the PLIC
-   * lowers the line, drop a latched software SEIP (OpenSBI never sets SEIP on purpose).
-   */
-  private clearLatchedSeip(): void {
-    const seip = 1n << BigInt(Irq.SEIP);
-    const mip = BigInt.asUintN(64, this.hart.mip);
-    if (mip & seip) this.hart.writeCsr(CSR_MIP, mip & ~seip);
   }
 
   private noteFault(): void {
