@@ -27,13 +27,14 @@ await bundleRunCommand();
  * bench/run.ts). esbuild folds the command and everything it reaches on that path into one ES
  * module that replaces dist/cli/commands/run.js in place (same directory, so its import.meta.url
  * based paths still resolve). The slow paths (building a spec, resolving an image in the store,
- * detached records, runc/crun) stay separate modules, imported on demand as before.
+ * detached records) stay separate modules, imported on demand as before; the runc/crun runtime
+ * shares most of the container library, so it is bundled too (initialised only when chosen).
  */
 async function bundleRunCommand() {
   const out = join(root, "dist", "cli", "commands", "run.js");
   const { build } = await import("esbuild");
   const outDir = dirname(out);
-  const lazy = /\/(cli\/commands\/store|runtime\/image\/manifest|runtime\/container\/(imageRootfs|records|ociRuntime))\.js$/;
+  const lazy = /\/(cli\/commands\/store|runtime\/image\/manifest|runtime\/container\/(imageRootfs|records))\.js$/;
   await build({
     entryPoints: [out],
     outfile: out,
