@@ -3,15 +3,18 @@
 // The helper's source is ours (helper/vmspecInit.c); it is compiled with the host's C compiler
 // on first use into the cache dir and reused until the source changes.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ContainerError } from "./errors.js";
 
-/** Where vmspec caches derived files: $VMSPEC_CACHE_DIR, else $XDG_CACHE_HOME/vmspec, else ~/.cache/vmspec. */
+/**
+ * Where vmspec caches derived files: $VMSPEC_CACHE, else $XDG_CACHE_HOME/vmspec, else
+ * ~/.cache/vmspec (the same root and variable as the package cache, runtime/packages/cache.ts).
+ */
 export function cacheDir(): string {
-  if (process.env.VMSPEC_CACHE_DIR) return process.env.VMSPEC_CACHE_DIR;
+  if (process.env.VMSPEC_CACHE) return process.env.VMSPEC_CACHE;
   const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
   return join(base, "vmspec");
 }
@@ -55,33 +58,15 @@ function compiler(): string | undefined {
   return undefined;
 }
 
-/** Helpers unused for this long are deleted when a new one is built (24 h). */
-const STALE_HELPER_MS = 24 * 3600 * 1000;
-
-/**
- * Deletes helpers of other sources not used for a day (best effort). Recent ones stay: another
- * vmspec version on this machine may be using its own helper right now.
- */
-function removeStaleHelpers(dir: string, keep: string): void {
-  const now = Date.now();
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (!name.startsWith("vmspec-init-") || p === keep) continue;
-    try {
-      if (now - statSync(p).atimeMs > STALE_HELPER_MS && now - statSync(p).mtimeMs > STALE_HELPER_MS) rmSync(p, { force: true });
-    } catch {
-      // raced with another cleaner
-    }
-  }
-}
-
 /**
  * Returns the path of the compiled helper, compiling it if needed (statically when the C library
  * allows, else dynamically). Throws CONTAINER_HELPER_BUILD with the compiler's output on failure,
  * or when no C compiler exists.
  */
 export function helperBinary(): string {
-  if (cached !== undefined) return cached;
+  // Re-checked on every call (one stat): a cache cleaned under a long-running process must lead
+  // to a rebuild, not to a spawn failure reported as exit 125.
+  if (cached !== undefined && existsSync(cached)) return cached;
   const src = helperSource();
   // Keyed by the source's size and mtime (cheap at every start); sourceKey hashes them.
   const st = statSync(src);
@@ -102,8 +87,9 @@ export function helperBinary(): string {
   for (const extra of [["-static"], []]) {
     try {
       execFileSync(cc, ["-O2", "-Wall", ...extra, "-o", tmp, src], { stdio: ["ignore", "pipe", "pipe"] });
+      // Helpers of other sources are never deleted here: another vmspec checkout or version on
+      // this machine may be about to spawn its own (they are ~1 MB; clean ~/.cache/vmspec/helpers by hand).
       renameSync(tmp, out);
-      removeStaleHelpers(dirname(out), out);
       return (cached = out);
     } catch (e) {
       lastErr = e;

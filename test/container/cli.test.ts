@@ -31,11 +31,11 @@ test.before(async () => {
   env = {
     ...process.env,
     VMSPEC_STORE: join(dir, "store"),
-    VMSPEC_CACHE_DIR: join(dir, "cache"),
     VMSPEC_STATE_DIR: join(dir, "state"),
   };
-  // Keep the compiled helper shared with the other container tests (compiling takes a while).
-  delete env.VMSPEC_CACHE_DIR;
+  // VMSPEC_CACHE stays unset: the compiled helper is shared with the other container tests
+  // (compiling takes a while).
+  delete env.VMSPEC_CACHE;
   const store = await Store.open(join(dir, "store"));
   try {
     let img = scratchImage({ os: "linux", architecture: arch });
