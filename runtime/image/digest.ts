@@ -1,7 +1,8 @@
 // sha256 content digests (OCI image-spec descriptor.md#digests): parsing, hashing, and verifying streams.
 import { createHash, type Hash } from "node:crypto";
-import { Transform, type TransformCallback } from "node:stream";
-import { DigestMismatchError, InvalidDigestError, SizeMismatchError } from "./errors.js";
+import type { FileHandle } from "node:fs/promises";
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { DigestMismatchError, InvalidDigestError, SizeMismatchError, ioError } from "./errors.js";
 
 /** A lowercase hex sha256 with its algorithm prefix (same shape as the IR's `Digest`). */
 export type Digest = `sha256:${string}`;
@@ -98,4 +99,21 @@ export class VerifyingStream extends Transform {
     if (actual !== this.expected) cb(new DigestMismatchError(this.expected, actual, { path: this.path }));
     else cb();
   }
+}
+
+/**
+ * A stream of the open file `fh` (at `path`) that must hash to `expected` (and be `size` bytes):
+ * a mismatch errors the stream at its end, a read failure errors it with the path. Nothing is read
+ * until the stream is consumed, so an error can never fire before the consumer is listening (a
+ * small blob read eagerly used to fail verification with no listener attached: an uncaught
+ * 'error' event instead of a DigestMismatchError for the caller). The file is closed at the end.
+ */
+export function verifiedFileStream(fh: FileHandle, expected: Digest, size: number | undefined, path: string): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const rs = fh.createReadStream();
+    const v = new VerifyingStream(expected, size, path);
+    rs.on("error", (e) => v.destroy(ioError(e, path, "cannot read blob")));
+    yield* rs.pipe(v) as AsyncIterable<Buffer>;
+  }
+  return Readable.from(chunks(), { objectMode: false });
 }

@@ -2,8 +2,8 @@
 import * as fs from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { VerifyingStream, digestHex, parseDigest, type Digest } from "./digest.js";
-import { BlobNotFoundError, ImageNotFoundError, InvalidImageError, ioError } from "./errors.js";
+import { verifiedFileStream, digestHex, parseDigest, type Digest } from "./digest.js";
+import { BlobNotFoundError, ImageNotFoundError, InvalidImageError } from "./errors.js";
 import { readImage, type LoadedImage } from "./manifest.js";
 import {
   ANNOTATION_REF_NAME,
@@ -80,10 +80,7 @@ export class OciLayout implements BlobSource {
     } catch (e) {
       throw new BlobNotFoundError(digest, { path: p, cause: e });
     }
-    const rs = fh.createReadStream();
-    const v = new VerifyingStream(digest, size, p);
-    rs.on("error", (e) => v.destroy(ioError(e, p, "cannot read blob")));
-    return rs.pipe(v);
+    return verifiedFileStream(fh, digest, size, p);
   }
 
   /** See BlobSource. */

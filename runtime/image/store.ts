@@ -5,7 +5,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { randomBytes } from "node:crypto";
-import { Digester, VerifyingStream, digestHex, isDigest, parseDigest, type Digest } from "./digest.js";
+import { Digester, verifiedFileStream, digestHex, isDigest, parseDigest, type Digest } from "./digest.js";
 import {
   BlobNotFoundError,
   DigestMismatchError,
@@ -294,10 +294,7 @@ export class Store implements BlobSource {
     } catch (e) {
       throw new BlobNotFoundError(digest, { path: p, cause: e });
     }
-    const rs = fh.createReadStream();
-    const v = new VerifyingStream(digest, size, p);
-    rs.on("error", (e) => v.destroy(ioError(e, p, "cannot read blob")));
-    return rs.pipe(v);
+    return verifiedFileStream(fh, digest, size, p);
   }
 
   /** See BlobSource.readBlob. */

@@ -80,6 +80,34 @@ test("a wrong expected digest stores nothing; a corrupted blob fails to read and
   await rm(root, { recursive: true });
 });
 
+test("a corrupted blob opened but consumed later still fails as a DigestMismatchError for the consumer", async () => {
+  // Regression: openBlob used to start reading at once; a small blob was fully read and failed
+  // verification before anyone listened, crashing the process with an uncaught 'error' event.
+  const root = await tmp();
+  const s = await Store.open(root);
+  const { digest } = await s.putBlob("original content");
+  await writeFile(s.blobPath(digest), "tampered content");
+  const stream = await s.openBlob(digest);
+  await new Promise((r) => setTimeout(r, 100));
+  try {
+    for await (const _ of stream) void _;
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, DigestMismatchError);
+  }
+  const other = await Store.open(await tmp());
+  try {
+    await other.putBlob(await s.openBlob(digest), { digest });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, DigestMismatchError);
+  }
+  assert.equal(await readdir(join(other.root, "blobs", "sha256")), []);
+  await s.close();
+  await other.close();
+  await rm(root, { recursive: true });
+});
+
 test("tag refuses incomplete images; resolve by tag, digest and prefix; untag; prune", async () => {
   const root = await tmp();
   const s = await Store.open(root);
