@@ -216,13 +216,21 @@ export function runtimeSuite(runtime: RuntimeName, tools: string[]): void {
   t("tty: the process gets a real terminal inside the container", async () => {
     const p = await start(spec(["sh", "-c", "tty; test -t 0 && test -t 1 && echo both-tty; read line; echo got:$line"], { stdio: "pty-pipe" }), runtime);
     let out = "";
-    p.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    p.stdin!.write("typed\n");
+    // Type only once the shell has reported its terminal, as a user would: input typed earlier is
+    // echoed by the terminal and may interleave with the output being checked.
+    let typed = false;
+    p.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (!typed && out.includes("both-tty")) {
+        typed = true;
+        p.stdin!.write("typed\n");
+      }
+    });
     const r = await p.wait();
-    assert.is(r.exitCode, 0);
-    assert.match(out, /\/dev\/pts\/0\r\n/);
-    assert.match(out, /both-tty\r\n/);
-    assert.match(out, /got:typed\r\n/);
+    assert.is(r.exitCode, 0, out);
+    assert.match(out, /\/dev\/pts\/0\r\n/, JSON.stringify(out));
+    assert.match(out, /both-tty\r\n/, JSON.stringify(out));
+    assert.match(out, /got:typed\r\n/, JSON.stringify(out));
   });
 
   t("SIGTERM is forwarded to the container process", async () => {
