@@ -2,8 +2,7 @@
 // AssemblyScript → wasm for the emulator core.
 // Runs on `npm install` (prepare) and before `npm test`. Fails on any type error.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -71,33 +70,11 @@ const wasmTargets = [
   // [source entry, output .wasm] — the RV64GC hart (runtime/vm/cpu/hart.ts loads it).
   ["runtime/vm/cpu/as/index.ts", "dist/runtime/vm/cpu/cpu.wasm"],
 ];
-// The CPU's FP arithmetic lives in runtime/vm/cpu/as/fpu.ts (written separately). Until that file
-// exists, the CPU is compiled from a staged copy with a stand-in fpu.ts whose every FP arithmetic
-// instruction is illegal; the build says so loudly.
-const FPU_STUB = `// Build-time stand-in for fpu.ts (absent): every FP arithmetic instruction is illegal.
-export function fpExecute(insn: u32, xregs: usize, fregs: usize, fcsr: usize): u32 {
-  return 1;
-}
-`;
 for (const [src, out] of wasmTargets) {
   if (!existsSync(join(root, src))) {
     console.error(`build: AssemblyScript entry ${src} is missing`);
     process.exit(1);
   }
   mkdirSync(dirname(join(root, out)), { recursive: true });
-  let entry = join(root, src);
-  let stage;
-  const asDir = dirname(entry);
-  if (src.startsWith("runtime/vm/cpu/as/") && !existsSync(join(asDir, "fpu.ts"))) {
-    stage = mkdtempSync(join(tmpdir(), "vmspec-as-"));
-    cpSync(asDir, stage, { recursive: true });
-    writeFileSync(join(stage, "fpu.ts"), FPU_STUB);
-    entry = join(stage, "index.ts");
-    console.error("build: warning: runtime/vm/cpu/as/fpu.ts not present; FP arithmetic compiled as illegal instructions");
-  }
-  try {
-    run(bin("asc"), [entry, "-o", join(root, out), "-O3", "--runtime", "stub", "--noAssert", "--importMemory"]);
-  } finally {
-    if (stage) rmSync(stage, { recursive: true, force: true });
-  }
+  run(bin("asc"), [join(root, src), "-o", join(root, out), "-O3", "--runtime", "stub", "--noAssert", "--importMemory"]);
 }
