@@ -3,7 +3,7 @@
 //
 // Usage: node scripts/test.mjs [--exclude SUBSTR]… [--jobs N] [FILTER…]
 //   FILTER   only files whose path contains one of these substrings (e.g. `packages/`, `golden`)
-//   --exclude  drop files whose path contains SUBSTR (`npm run test:fast` drops scenarios/)
+//   --exclude  drop files whose path contains SUBSTR (`npm run test:fast` drops the slowest)
 // A file that exits non-zero without a uvu summary (a crash, a timeout) counts as one failure.
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
