@@ -37,9 +37,15 @@ async function apply(archive: Buffer): Promise<{ root: string; sandbox: string; 
   }
 }
 
-async function listAll(dir: string): Promise<string[]> {
+/** Every path below `dir` (relative), never following symlinks: a hostile tree may hold symlinks
+ * pointing back up, which Node 20's recursive readdir can follow until ELOOP. */
+async function listAll(dir: string, prefix = ""): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await fs.readdir(dir, { recursive: true })) out.push(String(e));
+  for (const e of await fs.readdir(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix === "" ? e.name : `${prefix}/${e.name}`;
+    out.push(rel);
+    if (e.isDirectory()) out.push(...(await listAll(dir, rel)));
+  }
   return out.sort();
 }
 
