@@ -1,20 +1,12 @@
 // `vmspec stop`: stops detached containers: the stop signal, then SIGKILL after a timeout.
 import { findRecord, listRecords } from "../../runtime/container/records.js";
+import { processAlive } from "../../runtime/container/stateDir.js";
 
 const HELP = `Usage: vmspec stop [-t SECONDS] CONTAINER...
 
 Stop containers started with \`vmspec run -d\` (by name, id or unique id prefix): send the image's
 stop signal (default SIGTERM), then SIGKILL after the timeout (default 10 s).
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs `vmspec stop`. */
 export async function run(argv: readonly string[]): Promise<number> {
@@ -48,14 +40,14 @@ export async function run(argv: readonly string[]): Promise<number> {
       status = 1;
       continue;
     }
-    if (rec.status === "running" && alive(rec.pid)) {
+    if (rec.status === "running" && processAlive(rec.pid)) {
       // The supervising vmspec process forwards the signal to the container's process.
       process.kill(rec.pid, rec.stopSignal as NodeJS.Signals);
       const deadline = Date.now() + timeout * 1000;
-      while (alive(rec.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (alive(rec.pid)) {
+      while (processAlive(rec.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (processAlive(rec.pid)) {
         process.kill(rec.pid, "SIGKILL");
-        while (alive(rec.pid)) await new Promise((r) => setTimeout(r, 20));
+        while (processAlive(rec.pid)) await new Promise((r) => setTimeout(r, 20));
       }
       // Give the supervisor's exit bookkeeping a moment (it rewrites the record).
       for (let i = 0; i < 50 && listRecords().find((r) => r.id === rec.id)?.status === "running"; i++)

@@ -1,7 +1,6 @@
 // The built-in runtime: namespaces, overlay rootfs, pivot_root, caps and cgroups via our C helper.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { createCgroup, hasLimits, removeCgroup, type ContainerCgroup } from "./cgroups.js";
 import { ContainerError } from "./errors.js";
@@ -19,7 +18,7 @@ import { buildPlan, type PreparedContainer, type PreparedMount } from "./plan.js
 import { capabilityMask, containerEnv, effectiveCapabilities, newContainerId } from "./process.js";
 import { prepareRootfs, type PreparedRootfs } from "./rootfs.js";
 import { readRootfsText } from "./rootfsFiles.js";
-import { defaultStateDir, markOwner, sweepStale } from "./stateDir.js";
+import { createContainerDir, markOwner } from "./stateDir.js";
 import { encodePlan, RecordingSyscalls } from "./syscalls.js";
 import { resolveUser } from "./user.js";
 import { parseStatus } from "./status.js";
@@ -182,15 +181,7 @@ export const builtinRuntime: Runtime = {
     }
     const helper = helperBinary();
     const id = spec.id ?? newContainerId();
-    const stateDir = opts?.stateDir ?? defaultStateDir();
-    sweepStale(stateDir);
-    const containerDir = join(stateDir, id);
-    mkdirSync(stateDir, { recursive: true });
-    try {
-      mkdirSync(containerDir);
-    } catch (cause) {
-      throw new ContainerError("CONTAINER_START", `container dir ${containerDir} exists: is id ${id} in use?`, containerDir, { cause });
-    }
+    const containerDir = createContainerDir(id, opts?.stateDir);
     let cg: ContainerCgroup | undefined;
     let rootfs: PreparedRootfs | undefined;
     const cleanup = async () => {

@@ -24,7 +24,7 @@ import { overlayOptions } from "./plan.js";
 import { containerEnv, effectiveCapabilities, newContainerId } from "./process.js";
 import { prepareRootfs } from "./rootfs.js";
 import { readRootfsText } from "./rootfsFiles.js";
-import { defaultStateDir, markOwner, sweepStale } from "./stateDir.js";
+import { createContainerDir, markOwner } from "./stateDir.js";
 import { resolveUser } from "./user.js";
 import { constants } from "node:os";
 
@@ -169,15 +169,7 @@ export function ociRuntime(name: "runc" | "crun"): Runtime {
       const why = await unavailable();
       if (why !== undefined) throw new ContainerError("CONTAINER_RUNTIME_UNAVAILABLE", why, name);
       const id = spec.id ?? newContainerId();
-      const stateDir = opts?.stateDir ?? defaultStateDir();
-      sweepStale(stateDir);
-      const containerDir = join(stateDir, id);
-      mkdirSync(stateDir, { recursive: true });
-      try {
-        mkdirSync(containerDir);
-      } catch (cause) {
-        throw new ContainerError("CONTAINER_START", `container dir ${containerDir} exists: is id ${id} in use?`, containerDir, { cause });
-      }
+      const containerDir = createContainerDir(id, opts?.stateDir);
       const rootfs = prepareRootfs(spec.rootfs, containerDir);
       const cleanup = () => {
         for (const d of rootfs.cleanup) rmSync(d, { recursive: true, force: true });

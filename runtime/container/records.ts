@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ContainerError } from "./errors.js";
-import { defaultStateDir } from "./stateDir.js";
+import { defaultStateDir, processAlive } from "./stateDir.js";
 
 /** What `vmspec ps` shows about a detached container. */
 export interface ContainerRecord {
@@ -44,15 +44,6 @@ export function writeRecord(r: ContainerRecord, stateDir?: string): void {
   renameSync(tmp, join(dir, `${r.id}.json`));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** All records; a "running" record whose supervisor is gone is reported as exited (code unknown). */
 export function listRecords(stateDir?: string): ContainerRecord[] {
   const dir = recordsDir(stateDir);
@@ -62,7 +53,7 @@ export function listRecords(stateDir?: string): ContainerRecord[] {
     .flatMap((f) => {
       try {
         const r = JSON.parse(readFileSync(join(dir, f), "utf8")) as ContainerRecord;
-        if (r.status === "running" && !alive(r.pid)) return [{ ...r, status: "exited" as const }];
+        if (r.status === "running" && !processAlive(r.pid)) return [{ ...r, status: "exited" as const }];
         return [r];
       } catch {
         return [];

@@ -1,7 +1,8 @@
 // Where runtimes keep per-container state (upper/work dirs, bundles), and the sweep of dirs left
 // behind by a vmspec process that was killed before it could clean up.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ContainerError } from "./errors.js";
 import { cacheDir } from "./helper.js";
 
 /**
@@ -21,13 +22,31 @@ export function markOwner(containerDir: string, pid: number | undefined): void {
   if (pid !== undefined) writeFileSync(join(containerDir, PID_FILE), String(pid));
 }
 
-function alive(pid: number): boolean {
+/** True while process `pid` exists (signal 0; EPERM means it exists but is not ours). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/**
+ * Creates the state dir of container `id` under `stateDir` (default: defaultStateDir()), after
+ * sweeping dirs left by killed owners. The dir is created exclusively: an id already in use is a
+ * CONTAINER_START error. Returns the new dir.
+ */
+export function createContainerDir(id: string, stateDir = defaultStateDir()): string {
+  sweepStale(stateDir);
+  const containerDir = join(stateDir, id);
+  mkdirSync(stateDir, { recursive: true });
+  try {
+    mkdirSync(containerDir);
+  } catch (cause) {
+    throw new ContainerError("CONTAINER_START", `container dir ${containerDir} exists: is id ${id} in use?`, containerDir, { cause });
+  }
+  return containerDir;
 }
 
 /**
@@ -45,6 +64,6 @@ export function sweepStale(stateDir: string): void {
     } catch {
       continue;
     }
-    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(join(stateDir, name), { recursive: true, force: true });
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) rmSync(join(stateDir, name), { recursive: true, force: true });
   }
 }
