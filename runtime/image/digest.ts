@@ -1,8 +1,8 @@
 // sha256 content digests (OCI image-spec descriptor.md#digests): parsing, hashing, and verifying streams.
 import { createHash, type Hash } from "node:crypto";
-import type { FileHandle } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { Readable, Transform, type TransformCallback } from "node:stream";
-import { DigestMismatchError, InvalidDigestError, SizeMismatchError, ioError } from "./errors.js";
+import { BlobNotFoundError, DigestMismatchError, InvalidDigestError, SizeMismatchError, ioError } from "./errors.js";
 
 /** A lowercase hex sha256 with its algorithm prefix (same shape as the IR's `Digest`). */
 export type Digest = `sha256:${string}`;
@@ -116,4 +116,18 @@ export function verifiedFileStream(fh: FileHandle, expected: Digest, size: numbe
     yield* rs.pipe(v) as AsyncIterable<Buffer>;
   }
   return Readable.from(chunks(), { objectMode: false });
+}
+
+/**
+ * Opens the blob file `path` for a verified read (see verifiedFileStream); a file that cannot be
+ * opened is a BlobNotFoundError naming the digest and path. Shared by the store and OCI layouts.
+ */
+export async function openBlobFile(path: string, digest: Digest, size?: number): Promise<Readable> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, "r");
+  } catch (e) {
+    throw new BlobNotFoundError(digest, { path, cause: e });
+  }
+  return verifiedFileStream(fh, digest, size, path);
 }

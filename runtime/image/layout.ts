@@ -2,8 +2,8 @@
 import * as fs from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { verifiedFileStream, digestHex, parseDigest, type Digest } from "./digest.js";
-import { BlobNotFoundError, ImageNotFoundError, InvalidImageError } from "./errors.js";
+import { openBlobFile, digestHex, parseDigest, type Digest } from "./digest.js";
+import { ImageNotFoundError, InvalidImageError } from "./errors.js";
 import { readImage, type LoadedImage } from "./manifest.js";
 import {
   ANNOTATION_REF_NAME,
@@ -73,14 +73,7 @@ export class OciLayout implements BlobSource {
 
   /** See BlobSource. */
   async openBlob(digest: Digest, size?: number): Promise<Readable> {
-    const p = this.path(digest);
-    let fh: fs.FileHandle;
-    try {
-      fh = await fs.open(p, "r");
-    } catch (e) {
-      throw new BlobNotFoundError(digest, { path: p, cause: e });
-    }
-    return verifiedFileStream(fh, digest, size, p);
+    return openBlobFile(this.path(digest), digest, size);
   }
 
   /** See BlobSource. */

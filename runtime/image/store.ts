@@ -5,7 +5,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { randomBytes } from "node:crypto";
-import { Digester, verifiedFileStream, digestHex, isDigest, parseDigest, type Digest } from "./digest.js";
+import { Digester, openBlobFile, digestHex, isDigest, parseDigest, type Digest } from "./digest.js";
 import {
   BlobNotFoundError,
   DigestMismatchError,
@@ -287,14 +287,7 @@ export class Store implements BlobSource {
 
   /** See BlobSource.openBlob. Throws BlobNotFoundError if absent. */
   async openBlob(digest: Digest, size?: number): Promise<Readable> {
-    const p = this.blobPath(digest);
-    let fh: fs.FileHandle;
-    try {
-      fh = await fs.open(p, "r");
-    } catch (e) {
-      throw new BlobNotFoundError(digest, { path: p, cause: e });
-    }
-    return verifiedFileStream(fh, digest, size, p);
+    return openBlobFile(this.blobPath(digest), digest, size);
   }
 
   /** See BlobSource.readBlob. */
