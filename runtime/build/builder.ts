@@ -10,7 +10,7 @@ import { defaultLayerMtime, type LayerEntry } from "../image/layerEntries.js";
 import { isoTime } from "../image/config.js";
 import { withMachine, writeImage, type Image, type LoadedImage } from "../image/manifest.js";
 import type { ContainerConfig, Descriptor, HistoryEntry } from "../image/ociTypes.js";
-import type { Store } from "../image/store.js";
+import { layerHeaderIndexDir, type Store } from "../image/store.js";
 import { BuildCache, cacheKey, chainId } from "./cache.js";
 import { compareTreeOrder, planCopy, resolveChown } from "./copy.js";
 import type { SourceRoot } from "./context.js";
@@ -187,7 +187,7 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
     const key = chainId(state.diffIds);
     let p = fsViews.get(key);
     if (!p) {
-      p = import("./imageFs.js").then((m) => m.ImageFs.load(store, state.layers));
+      p = import("./imageFs.js").then((m) => m.ImageFs.load(store, state.layers, layerHeaderIndexDir(store.root)));
       fsViews.set(key, p);
     }
     return p;

@@ -1,6 +1,9 @@
 // A read-only metadata view of an image's merged filesystem, from its layers' tar headers (contents read on demand).
+import { createHash } from "node:crypto";
+import * as fs from "node:fs/promises";
+import { join } from "node:path";
 import { decompress } from "../image/compression.js";
-import type { Digest } from "../image/digest.js";
+import { digestHex, type Digest } from "../image/digest.js";
 import { WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from "../image/layerEntries.js";
 import type { Descriptor } from "../image/ociTypes.js";
 import type { BlobSource } from "../image/store.js";
@@ -13,12 +16,74 @@ function clean(p: string): string {
   return p.split("/").filter((c) => c !== "" && c !== ".").join("/");
 }
 
-/** The headers of one layer (cached per process by layer digest; bodies are skipped). */
-export async function layerHeaders(src: BlobSource, layer: Descriptor): Promise<TarHeader[]> {
+/** Header index file format: `vmspec-headers 1 <sha256 hex of the JSON>\n<JSON>`. */
+const INDEX_MAGIC = "vmspec-headers 1 ";
+
+type StoredHeader = Omit<TarHeader, "xattrs"> & { xattrs?: Record<string, string> };
+
+function encodeIndex(headers: readonly TarHeader[]): string {
+  const json = JSON.stringify(
+    headers.map((h): StoredHeader => (h.xattrs ? { ...h, xattrs: Object.fromEntries(Object.entries(h.xattrs).map(([k, v]) => [k, v.toString("base64")])) } : (h as StoredHeader))),
+  );
+  return `${INDEX_MAGIC}${createHash("sha256").update(json).digest("hex")}\n${json}`;
+}
+
+/** The headers of an index file's text, or undefined unless it is complete and its checksum matches. */
+export function decodeHeaderIndex(text: string): TarHeader[] | undefined {
+  const nl = text.indexOf("\n");
+  if (!text.startsWith(INDEX_MAGIC) || nl !== INDEX_MAGIC.length + 64) return undefined;
+  const json = text.slice(nl + 1);
+  if (createHash("sha256").update(json).digest("hex") !== text.slice(INDEX_MAGIC.length, nl)) return undefined;
+  try {
+    const stored = JSON.parse(json) as StoredHeader[];
+    if (!Array.isArray(stored)) return undefined;
+    return stored.map((h): TarHeader => (h.xattrs ? { ...h, xattrs: Object.fromEntries(Object.entries(h.xattrs).map(([k, v]) => [k, Buffer.from(v, "base64")])) } : (h as TarHeader)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads every header of a layer blob, then the rest of the stream, so the blob's digest is checked. */
+async function readLayerHeaders(src: BlobSource, layer: Descriptor): Promise<TarHeader[]> {
+  const out: TarHeader[] = [];
+  const bytes = decompress(await src.openBlob(layer.digest, layer.size))[Symbol.asyncIterator]();
+  try {
+    // readTar stops at the end-of-archive marker: the padding and compression trailer after it
+    // are drained so the verifying blob stream reaches its digest check before anything is cached.
+    for await (const e of readTar({ [Symbol.asyncIterator]: () => ({ next: () => bytes.next() }) })) out.push({ ...e.header, path: clean(e.header.path) });
+    while (!(await bytes.next()).done);
+  } finally {
+    await bytes.return?.(undefined);
+  }
+  return out;
+}
+
+/**
+ * The headers of one layer (bodies skipped), cached per process by layer digest and, with
+ * `indexDir` (a store's layerHeaderIndexDir), in a file per layer that later processes read instead of decompressing the blob.
+ * An index file is written atomically (temp + rename) only after the whole blob verified, and is
+ * used only if its checksum matches: a torn, truncated or altered index is ignored and rewritten.
+ * It needs no fsync (a crash can only lose it, and the checksum catches a torn one).
+ */
+export async function layerHeaders(src: BlobSource, layer: Descriptor, indexDir?: string): Promise<TarHeader[]> {
   const hit = headerCache.get(layer.digest);
   if (hit) return hit;
-  const out: TarHeader[] = [];
-  for await (const e of readTar(decompress(await src.openBlob(layer.digest, layer.size)))) out.push({ ...e.header, path: clean(e.header.path) });
+  const file = indexDir === undefined ? undefined : join(indexDir, digestHex(layer.digest));
+  let out = file === undefined ? undefined : decodeHeaderIndex(await fs.readFile(file, "utf8").catch(() => ""));
+  if (out === undefined) {
+    out = await readLayerHeaders(src, layer);
+    if (file !== undefined) {
+      const tmp = `${file}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
+      try {
+        await fs.mkdir(indexDir!, { recursive: true });
+        await fs.writeFile(tmp, encodeIndex(out), { flag: "wx" });
+        await fs.rename(tmp, file);
+      } catch {
+        // Only a cache: a read-only or full store still builds (and decompresses again next time).
+        await fs.rm(tmp, { force: true }).catch(() => undefined);
+      }
+    }
+  }
   headerCache.set(layer.digest, out);
   return out;
 }
@@ -38,14 +103,14 @@ export class ImageFs {
     private readonly layers: readonly Descriptor[],
   ) {}
 
-  /** Builds the view of `layers` (bottom first) read from `src`. */
-  static async load(src: BlobSource, layers: readonly Descriptor[]): Promise<ImageFs> {
+  /** Builds the view of `layers` (bottom first) read from `src` (header indexes kept in `indexDir`, see layerHeaders). */
+  static async load(src: BlobSource, layers: readonly Descriptor[], indexDir?: string): Promise<ImageFs> {
     const nodes = new Map<string, Node>();
     const removeTree = (p: string, belowLayer: number): void => {
       for (const k of [...nodes.keys()]) if ((k === p || k.startsWith(`${p}/`) || p === "") && nodes.get(k)!.layer < belowLayer) nodes.delete(k);
     };
     for (const [i, l] of layers.entries()) {
-      for (const h of await layerHeaders(src, l)) {
+      for (const h of await layerHeaders(src, l, indexDir)) {
         if (h.path === "") continue;
         const slash = h.path.lastIndexOf("/");
         const dir = slash === -1 ? "" : h.path.slice(0, slash);
@@ -108,20 +173,29 @@ export class ImageFs {
     return { path: p, header: this.lookup(p) };
   }
 
-  /** The content of the regular file at `path` (symlinks followed), or undefined. */
+  /** The content of the regular file at `path` (symlinks followed), or undefined. The layer blob is verified first. */
   async readFile(path: string): Promise<Buffer | undefined> {
     const r = this.resolve(path);
     if (r.header?.type !== "file") return undefined;
     const n = this.nodes.get(r.path);
     if (!n) return undefined;
     const l = this.layers[n.layer]!;
-    for await (const e of readTar(decompress(await this.src.openBlob(l.digest, l.size)))) {
-      if (clean(e.header.path) === r.path && e.header.type === "file") {
-        const chunks: Buffer[] = [];
-        for await (const c of e.body()) chunks.push(c);
-        return Buffer.concat(chunks);
+    const bytes = decompress(await this.src.openBlob(l.digest, l.size))[Symbol.asyncIterator]();
+    let found: Buffer | undefined;
+    try {
+      for await (const e of readTar({ [Symbol.asyncIterator]: () => ({ next: () => bytes.next() }) })) {
+        if (clean(e.header.path) === r.path && e.header.type === "file") {
+          const chunks: Buffer[] = [];
+          for await (const c of e.body()) chunks.push(c);
+          found = Buffer.concat(chunks);
+        }
       }
+      // The whole blob is read (a later entry of the same path wins, as when applying the
+      // layer), so its digest is checked before the content is returned.
+      while (!(await bytes.next()).done);
+    } finally {
+      await bytes.return?.(undefined);
     }
-    return undefined;
+    return found;
   }
 }

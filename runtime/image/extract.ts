@@ -117,111 +117,125 @@ export async function applyLayer(root: string, source: AsyncIterable<Uint8Array>
   const dirTimes: { path: string; mtime: number }[] = [];
   const xattrItems: { path: string; xattrs: Record<string, Buffer> }[] = [];
 
-  for await (const entry of readTar(decompress(source), opts)) {
-    const h = entry.header;
-    result.entries++;
-    const comps = safeComponents(h.path);
-    if (comps.length === 0) continue; // the root directory itself: keep root's own metadata
-    const base = comps[comps.length - 1]!;
-    const parent = await resolveDirInRoot(root, comps.slice(0, -1), h.path);
-    const parentAbs = join(root, ...parent);
-    const rel = [...parent, base].join("/");
-
-    if (base.startsWith(WHITEOUT_PREFIX)) {
-      result.whiteouts++;
-      if (opts.whiteouts === "overlay") {
-        if (base === WHITEOUT_OPAQUE) xattrItems.push({ path: parentAbs, xattrs: { "trusted.overlay.opaque": Buffer.from("y") } });
-        else {
-          const victim = base.slice(WHITEOUT_PREFIX.length);
-          if (victim === "" || victim === "." || victim === "..") throw new UnsafeArchiveEntryError(h.path, "invalid whiteout");
-          await removeAll(join(parentAbs, victim));
-          await run("mknod", ["-m", "0", join(parentAbs, victim), "c", "0", "0"]);
-          written.add([...parent, victim].join("/"));
-        }
-        continue;
-      }
-      if (base === WHITEOUT_OPAQUE) {
-        const prefix = parent.join("/");
-        for (const child of await fs.readdir(parentAbs)) {
-          const childRel = prefix === "" ? child : `${prefix}/${child}`;
-          if (!written.has(childRel)) await removeAll(join(parentAbs, child));
-        }
-      } else {
-        const victim = base.slice(WHITEOUT_PREFIX.length);
-        if (victim === "" || victim === "." || victim === "..") throw new UnsafeArchiveEntryError(h.path, "invalid whiteout");
-        await removeAll(join(parentAbs, victim));
-      }
-      continue;
-    }
-
-    const abs = join(parentAbs, base);
-    written.add(rel);
-    let existing;
-    try {
-      existing = await fs.lstat(abs);
-    } catch {
-      existing = undefined;
-    }
-    if (existing && !(existing.isDirectory() && h.type === "dir")) await removeAll(abs);
-
-    try {
-      switch (h.type) {
-        case "dir":
-          if (!existing?.isDirectory()) await fs.mkdir(abs, { mode: 0o700 });
-          break;
-        case "file": {
-          const fh = await fs.open(abs, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, 0o600);
-          try {
-            for await (const chunk of entry.body()) {
-              let off = 0;
-              while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
-              result.bytes += chunk.length;
-            }
-          } finally {
-            await fh.close();
-          }
-          result.files++;
-          break;
-        }
-        case "symlink":
-          await fs.symlink(h.linkname ?? "", abs);
-          break;
-        case "hardlink": {
-          const tcomps = safeComponents(h.linkname ?? "");
-          if (tcomps.length === 0) throw new UnsafeArchiveEntryError(h.path, "hardlink to the root");
-          const tparent = await resolveDirInRoot(root, tcomps.slice(0, -1), h.path);
-          const target = join(root, ...tparent, tcomps[tcomps.length - 1]!);
-          const tst = await fs.lstat(target).catch(() => undefined);
-          if (!tst) throw new UnsafeArchiveEntryError(h.path, `hardlink target '${h.linkname}' does not exist`);
-          if (tst.isDirectory()) throw new UnsafeArchiveEntryError(h.path, "hardlink to a directory");
-          await fs.link(target, abs);
-          break;
-        }
-        case "char":
-        case "block":
-        case "fifo":
-          if (h.type !== "fifo" && !devices) {
-            result.skipped.push(`${rel} (device node; needs root)`);
-            continue;
-          }
-          await run("mknod", ["-m", (h.mode & 0o7777).toString(8), abs, h.type === "char" ? "c" : h.type === "block" ? "b" : "p", ...(h.type === "fifo" ? [] : [String(h.devmajor ?? 0), String(h.devminor ?? 0)])]);
-          break;
-      }
-    } catch (e) {
-      if (e instanceof ImageError) throw e;
-      throw ioError(e, abs, `cannot create ${h.type}`);
-    }
-    await setMetadata(abs, h, own, result);
-    if (h.type === "dir") dirTimes.push({ path: abs, mtime: h.mtime });
-    if (h.xattrs && Object.keys(h.xattrs).length > 0 && h.type !== "hardlink") {
-      if (wantX) xattrItems.push({ path: abs, xattrs: h.xattrs });
-      else result.skipped.push(`${rel} (xattrs; setfattr not available)`);
-    }
+  // readTar stops at the end-of-archive marker; the rest of the stream (padding, the compression
+  // trailer) is drained below so a verifying source (a store blob) reaches its digest check: a
+  // layer whose bytes do not match its digest fails here instead of being applied silently.
+  const bytes = decompress(source)[Symbol.asyncIterator]();
+  const tarBytes: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => ({ next: () => bytes.next() }) };
+  try {
+    await applyEntries(tarBytes);
+    while (!(await bytes.next()).done);
+  } finally {
+    await bytes.return?.(undefined);
   }
   // xattrs after every chown (chown clears security.capability); dir mtimes last, deepest first.
   await writeXattrs(xattrItems);
   for (const d of dirTimes.reverse()) await fs.utimes(d.path, d.mtime, d.mtime).catch(() => undefined);
   return result;
+
+  async function applyEntries(tarBytes: AsyncIterable<Buffer>): Promise<void> {
+    for await (const entry of readTar(tarBytes, opts)) {
+      const h = entry.header;
+      result.entries++;
+      const comps = safeComponents(h.path);
+      if (comps.length === 0) continue; // the root directory itself: keep root's own metadata
+      const base = comps[comps.length - 1]!;
+      const parent = await resolveDirInRoot(root, comps.slice(0, -1), h.path);
+      const parentAbs = join(root, ...parent);
+      const rel = [...parent, base].join("/");
+
+      if (base.startsWith(WHITEOUT_PREFIX)) {
+        result.whiteouts++;
+        if (opts.whiteouts === "overlay") {
+          if (base === WHITEOUT_OPAQUE) xattrItems.push({ path: parentAbs, xattrs: { "trusted.overlay.opaque": Buffer.from("y") } });
+          else {
+            const victim = base.slice(WHITEOUT_PREFIX.length);
+            if (victim === "" || victim === "." || victim === "..") throw new UnsafeArchiveEntryError(h.path, "invalid whiteout");
+            await removeAll(join(parentAbs, victim));
+            await run("mknod", ["-m", "0", join(parentAbs, victim), "c", "0", "0"]);
+            written.add([...parent, victim].join("/"));
+          }
+          continue;
+        }
+        if (base === WHITEOUT_OPAQUE) {
+          const prefix = parent.join("/");
+          for (const child of await fs.readdir(parentAbs)) {
+            const childRel = prefix === "" ? child : `${prefix}/${child}`;
+            if (!written.has(childRel)) await removeAll(join(parentAbs, child));
+          }
+        } else {
+          const victim = base.slice(WHITEOUT_PREFIX.length);
+          if (victim === "" || victim === "." || victim === "..") throw new UnsafeArchiveEntryError(h.path, "invalid whiteout");
+          await removeAll(join(parentAbs, victim));
+        }
+        continue;
+      }
+
+      const abs = join(parentAbs, base);
+      written.add(rel);
+      let existing;
+      try {
+        existing = await fs.lstat(abs);
+      } catch {
+        existing = undefined;
+      }
+      if (existing && !(existing.isDirectory() && h.type === "dir")) await removeAll(abs);
+
+      try {
+        switch (h.type) {
+          case "dir":
+            if (!existing?.isDirectory()) await fs.mkdir(abs, { mode: 0o700 });
+            break;
+          case "file": {
+            const fh = await fs.open(abs, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, 0o600);
+            try {
+              for await (const chunk of entry.body()) {
+                let off = 0;
+                while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
+                result.bytes += chunk.length;
+              }
+            } finally {
+              await fh.close();
+            }
+            result.files++;
+            break;
+          }
+          case "symlink":
+            await fs.symlink(h.linkname ?? "", abs);
+            break;
+          case "hardlink": {
+            const tcomps = safeComponents(h.linkname ?? "");
+            if (tcomps.length === 0) throw new UnsafeArchiveEntryError(h.path, "hardlink to the root");
+            const tparent = await resolveDirInRoot(root, tcomps.slice(0, -1), h.path);
+            const target = join(root, ...tparent, tcomps[tcomps.length - 1]!);
+            const tst = await fs.lstat(target).catch(() => undefined);
+            if (!tst) throw new UnsafeArchiveEntryError(h.path, `hardlink target '${h.linkname}' does not exist`);
+            if (tst.isDirectory()) throw new UnsafeArchiveEntryError(h.path, "hardlink to a directory");
+            await fs.link(target, abs);
+            break;
+          }
+          case "char":
+          case "block":
+          case "fifo":
+            if (h.type !== "fifo" && !devices) {
+              result.skipped.push(`${rel} (device node; needs root)`);
+              continue;
+            }
+            await run("mknod", ["-m", (h.mode & 0o7777).toString(8), abs, h.type === "char" ? "c" : h.type === "block" ? "b" : "p", ...(h.type === "fifo" ? [] : [String(h.devmajor ?? 0), String(h.devminor ?? 0)])]);
+            break;
+        }
+      } catch (e) {
+        if (e instanceof ImageError) throw e;
+        throw ioError(e, abs, `cannot create ${h.type}`);
+      }
+      await setMetadata(abs, h, own, result);
+      if (h.type === "dir") dirTimes.push({ path: abs, mtime: h.mtime });
+      if (h.xattrs && Object.keys(h.xattrs).length > 0 && h.type !== "hardlink") {
+        if (wantX) xattrItems.push({ path: abs, xattrs: h.xattrs });
+        else result.skipped.push(`${rel} (xattrs; setfattr not available)`);
+      }
+    }
+  }
 }
 
 async function setMetadata(abs: string, h: TarHeader, own: boolean, result: ApplyResult): Promise<void> {

@@ -533,9 +533,9 @@ export class Store implements BlobSource {
   }
 
   /**
-   * Removes blobs unreachable from index.json, every temp file, and unpacked layer dirs
+   * Removes blobs unreachable from index.json, every temp file, unpacked layer dirs
    * (`.vmspec/unpacked/<diff_id>`, used by RUN steps and `vmspec run`) of layers no indexed image
-   * has. Waits (up to the lock timeout)
+   * has, and layer header indexes (`.vmspec/cache/headers/`) of removed blobs. Waits (up to the lock timeout)
    * for the exclusive gc lock, i.e. until no other process is writing to the store; throws
    * StoreLockError `IMG_STORE_BUSY` on timeout. Releases this instance's own writer lock first.
    */
@@ -594,12 +594,26 @@ export class Store implements BlobSource {
       for (const name of await fs.readdir(unpacked).catch(() => [] as string[])) {
         if (!keptDiffIds.has(name)) await fs.rm(join(unpacked, name), { recursive: true, force: true });
       }
+      // Layer header indexes (derived from layer blobs, see runtime/build/imageFs.ts): those of
+      // blobs that are gone, and temp files of interrupted writes.
+      const headers = layerHeaderIndexDir(this.root);
+      for (const name of await fs.readdir(headers).catch(() => [] as string[])) {
+        if (!keep.has(`sha256:${name}`)) await fs.rm(join(headers, name), { force: true });
+      }
       if (removed.length > 0) await fsyncDir(this.blobDir);
       return { removedBlobs: removed, removedBytes, removedTempFiles };
     } finally {
       await lock?.release();
     }
   }
+}
+
+/**
+ * Where a store keeps one header index per layer blob (`<digest hex>`): the layer's tar headers,
+ * so a build can see a parent image's file tree without decompressing its layers.
+ */
+export function layerHeaderIndexDir(storeRoot: string): string {
+  return join(storeRoot, STATE_DIR, "cache", "headers");
 }
 
 /** fsyncs a directory so a rename in it is durable. */
