@@ -1,9 +1,7 @@
 // Loading a program: the root spec plus INCLUDEd files (read through an injected reader), each
 // lexed, parsed and built into an AST, flattened into one instruction list. Pure.
 import { posix } from "node:path";
-import { lex } from "../grammar/lexer.js";
-import { parse } from "../grammar/parser.js";
-import { buildFileAst } from "./ast/build.js";
+import { parseFileAst } from "./ast/build.js";
 import type { FileAst, Instruction, StringNode } from "./ast/types.js";
 import type { DiagnosticBag } from "./diagnostics/diagnostic.js";
 import { sha256 } from "./ir/canonical.js";
@@ -38,9 +36,7 @@ export const MAX_INCLUDE_DEPTH = 16;
 
 /** Lexes, parses and builds one file's AST. */
 export function parseFile(file: number, path: string, text: string, diags: DiagnosticBag): FileAst {
-  const lexed = lex(text);
-  const parsed = parse(lexed.tokens);
-  return buildFileAst(file, path, lexed, parsed, diags);
+  return parseFileAst(file, path, text, diags);
 }
 
 /** Resolves an INCLUDE path against the including file's directory (absolute paths stay). */

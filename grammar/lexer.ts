@@ -133,177 +133,214 @@ class Lines {
  * Token stream shape: Directive* (Keyword|UnknownKeyword Args? Heredoc* | Onbuild Keyword? Args? Heredoc*)*
  */
 export function lex(text: string): LexResult {
-  const problems: LexProblem[] = [];
+  const lexer = new Lexer(text);
   const tokens: IToken[] = [];
-  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0; // L5
-  const lines = new Lines(text, start, problems);
-  let escape: EscapeChar = "\\";
-  const escCode = () => escape.charCodeAt(0);
+  while (lexer.next(tokens, Infinity));
+  return { tokens, escape: lexer.escape, problems: lexer.problems, start: lexer.start };
+}
 
-  // §2: directives, only at the very top.
-  const seen = new Set<string>();
-  let pending = false; // a line was read but not consumed by directive scanning
-  while (lines.next()) {
-    const line = text.slice(lines.lineStart, lines.lineEnd);
-    const m = DIRECTIVE_RE.exec(line);
-    const key = m?.[1]?.toLowerCase();
-    if (m === null || key === undefined || !KNOWN_DIRECTIVES.has(key)) {
-      pending = true;
+/**
+ * The lexer as a cursor, for callers that parse a large file a few instructions at a time (so
+ * tokens die young; compiler/ast/build.ts). `lex` is this run to the end.
+ */
+export class Lexer {
+  readonly problems: LexProblem[] = [];
+  /** Offset where content starts (1 if a BOM was skipped). */
+  readonly start: number;
+  /** The file's escape character, known once the constructor has read the directives. */
+  escape: EscapeChar = "\\";
+  private readonly lines: Lines;
+  /** Directive tokens, handed out by the first `next`. */
+  private directives: IToken[] = [];
+  /** A line was read but not consumed by directive scanning. */
+  private pending = false;
+
+  constructor(readonly text: string) {
+    this.start = text.charCodeAt(0) === 0xfeff ? 1 : 0; // L5
+    const lines = (this.lines = new Lines(text, this.start, this.problems));
+    // §2: directives, only at the very top.
+    const seen = new Set<string>();
+    while (lines.next()) {
+      const line = text.slice(lines.lineStart, lines.lineEnd);
+      const m = DIRECTIVE_RE.exec(line);
+      const key = m?.[1]?.toLowerCase();
+      if (m === null || key === undefined || !KNOWN_DIRECTIVES.has(key)) {
+        this.pending = true;
+        break;
+      }
+      const value = m[2]!;
+      const keyOffset = lines.lineStart + line.indexOf(m[1]!);
+      const valueOffset = lines.lineStart + line.lastIndexOf(value);
+      if (seen.has(key)) {
+        this.problems.push({ kind: "duplicateDirective", offset: keyOffset, length: key.length, arg: key });
+      } else {
+        seen.add(key);
+        if (key === "escape") {
+          if (value === "\\" || value === "`") this.escape = value;
+          else this.problems.push({ kind: "invalidEscape", offset: valueOffset, length: value.length, arg: value });
+        }
+      }
+      const payload: DirectivePayload = { key, value, keyOffset, valueOffset };
+      this.directives.push(tok(Directive, line, lines.lineStart, lines.lineEnd - 1, payload));
+    }
+  }
+
+  /**
+   * Appends the tokens of up to `max` more instructions to `tokens` (the directives first).
+   * Returns false once the input is exhausted.
+   */
+  next(tokens: IToken[], max: number): boolean {
+    if (this.directives.length > 0) {
+      for (const t of this.directives) tokens.push(t);
+      this.directives = [];
+    }
+    const lines = this.lines;
+    for (let n = 0; n < max; ) {
+      if (!this.pending && !lines.next()) return false;
+      this.pending = false;
+      if (lexLogicalLine(this.text, lines, this.escape.charCodeAt(0), tokens, this.problems)) n++;
+    }
+    return true;
+  }
+}
+
+/**
+ * Lexes the logical line starting at the current physical line of `lines` (reading continuation
+ * lines and heredoc bodies too). Returns false for a blank or comment line (no tokens).
+ */
+function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[], problems: LexProblem[]): boolean {
+  // First physical line: skip leading whitespace (L2), blank lines and comments (L3).
+  let s = lines.lineStart;
+  const e0 = lines.lineEnd;
+  while (s < e0 && isWs(text.charCodeAt(s))) s++;
+  if (s === e0 || text.charCodeAt(s) === 35 /* # */) return false;
+
+  // Read the logical line: physical lines joined while they end in the escape char (L4).
+  // Most logical lines are one physical line: then `joined` is a plain slice of the source and
+  // `segments` stays null (text index i is source offset s + i), so no offset table is built.
+  let joined = "";
+  let segments: number[] | null = null;
+  let lineS = s;
+  let lineE = e0;
+  let emptyContinuationAt = -1;
+  for (;;) {
+    let j = lineE - 1;
+    while (j >= lineS && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+    const continues =
+      j >= lineS && text.charCodeAt(j) === esc && (j === lines.lineStart || text.charCodeAt(j - 1) !== esc);
+    const partEnd = continues ? j : lineE;
+    if (!continues && segments === null) {
+      joined = text.slice(lineS, partEnd);
       break;
     }
-    const value = m[2]!;
-    const keyOffset = lines.lineStart + line.indexOf(m[1]!);
-    const valueOffset = lines.lineStart + line.lastIndexOf(value);
-    if (seen.has(key)) {
-      problems.push({ kind: "duplicateDirective", offset: keyOffset, length: key.length, arg: key });
-    } else {
-      seen.add(key);
-      if (key === "escape") {
-        if (value === "\\" || value === "`") escape = value;
-        else problems.push({ kind: "invalidEscape", offset: valueOffset, length: value.length, arg: value });
+    (segments ??= []).push(joined.length, lineS);
+    joined += text.slice(lineS, partEnd);
+    if (!continues) break;
+    // Continuation: skip comment lines and (with a warning) empty lines.
+    let got = false;
+    while (lines.next()) {
+      let k = lines.lineStart;
+      while (k < lines.lineEnd && isWs(text.charCodeAt(k))) k++;
+      if (k === lines.lineEnd) {
+        if (emptyContinuationAt < 0) emptyContinuationAt = lines.lineStart;
+        continue;
       }
+      if (text.charCodeAt(k) === 35) continue;
+      got = true;
+      break;
     }
-    const payload: DirectivePayload = { key, value, keyOffset, valueOffset };
-    tokens.push(tok(Directive, line, lines.lineStart, lines.lineEnd - 1, payload));
+    if (!got) break; // EOF after an escape is fine (L4)
+    lineS = lines.lineStart;
+    lineE = lines.lineEnd;
+  }
+  if (emptyContinuationAt >= 0) {
+    problems.push({ kind: "emptyContinuation", offset: emptyContinuationAt, length: 0 });
   }
 
-  const esc = escCode();
-  // Per logical line scratch state.
-  while (pending || lines.next()) {
-    pending = false;
-    // First physical line: skip leading whitespace (L2), blank lines and comments (L3).
-    let s = lines.lineStart;
-    const e0 = lines.lineEnd;
-    while (s < e0 && isWs(text.charCodeAt(s))) s++;
-    if (s === e0 || text.charCodeAt(s) === 35 /* # */) continue;
-
-    // Read the logical line: physical lines joined while they end in the escape char (L4).
-    // Most logical lines are one physical line: then `joined` is a plain slice of the source and
-    // `segments` stays null (text index i is source offset s + i), so no offset table is built.
-    let joined = "";
-    let segments: number[] | null = null;
-    let lineS = s;
-    let lineE = e0;
-    let emptyContinuationAt = -1;
-    for (;;) {
-      let j = lineE - 1;
-      while (j >= lineS && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
-      const continues =
-        j >= lineS && text.charCodeAt(j) === esc && (j === lines.lineStart || text.charCodeAt(j - 1) !== esc);
-      const partEnd = continues ? j : lineE;
-      if (!continues && segments === null) {
-        joined = text.slice(lineS, partEnd);
-        break;
-      }
-      (segments ??= []).push(joined.length, lineS);
-      joined += text.slice(lineS, partEnd);
-      if (!continues) break;
-      // Continuation: skip comment lines and (with a warning) empty lines.
-      let got = false;
-      while (lines.next()) {
-        let k = lines.lineStart;
-        while (k < lines.lineEnd && isWs(text.charCodeAt(k))) k++;
-        if (k === lines.lineEnd) {
-          if (emptyContinuationAt < 0) emptyContinuationAt = lines.lineStart;
-          continue;
-        }
-        if (text.charCodeAt(k) === 35) continue;
-        got = true;
-        break;
-      }
-      if (!got) break; // EOF after an escape is fine (L4)
-      lineS = lines.lineStart;
-      lineE = lines.lineEnd;
-    }
-    if (emptyContinuationAt >= 0) {
-      problems.push({ kind: "emptyContinuation", offset: emptyContinuationAt, length: 0 });
-    }
-
-    // Keyword = first word (L1); Args = the rest, whitespace-trimmed.
-    let k = 0;
-    while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
-    const kwImage = joined.slice(0, k);
-    let kwLower = lowerKeyword(kwImage);
-    const kwStart = s; // the keyword is at the start of the first physical line
-    let nestedLower = kwLower;
-    if (kwLower === "onbuild") {
-      tokens.push(tok(Onbuild, kwImage, kwStart, kwStart + k - 1));
-      while (k < joined.length && isWs(joined.charCodeAt(k))) k++;
-      const n0 = k;
-      while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
-      if (k > n0) {
-        const nested = joined.slice(n0, k);
-        nestedLower = lowerKeyword(nested);
-        const ns = segments === null ? s + n0 : mapOffset(segments, n0);
-        tokens.push(tok(Nested, nested, ns, ns + nested.length - 1));
-      } else {
-        nestedLower = "";
-      }
-    } else {
-      const type = keywordTokens.get(kwLower) ?? UnknownKeyword;
-      tokens.push(tok(type, kwImage, kwStart, kwStart + k - 1));
-    }
-    kwLower = nestedLower;
+  // Keyword = first word (L1); Args = the rest, whitespace-trimmed.
+  let k = 0;
+  while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
+  const kwImage = joined.slice(0, k);
+  let kwLower = lowerKeyword(kwImage);
+  const kwStart = s; // the keyword is at the start of the first physical line
+  let nestedLower = kwLower;
+  if (kwLower === "onbuild") {
+    tokens.push(tok(Onbuild, kwImage, kwStart, kwStart + k - 1));
     while (k < joined.length && isWs(joined.charCodeAt(k))) k++;
-    let aEnd = joined.length;
-    while (aEnd > k && isWs(joined.charCodeAt(aEnd - 1))) aEnd--;
-    let argsText = "";
-    // Offset table of argsText (null: argsText[i] is at source offset aStart + i).
-    let argsSegments: number[] | null = null;
-    let aStart = 0;
-    if (aEnd > k) {
-      argsText = k === 0 && aEnd === joined.length ? joined : joined.slice(k, aEnd);
-      if (segments !== null && segments.length > 2) argsSegments = shiftSegments(segments, k);
-      aStart = argsSegments !== null ? argsSegments[1]! : segments === null ? s + k : segments[1]! + k;
-      if (argsSegments !== null && argsSegments.length === 2) argsSegments = null;
-      const aLast = segments === null ? s + aEnd - 1 : mapOffset(segments, aEnd - 1);
-      const payload: ArgsPayload | undefined = argsSegments === null ? undefined : { segments: argsSegments };
-      tokens.push(tok(Args, argsText, aStart, aLast, payload));
+    const n0 = k;
+    while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
+    if (k > n0) {
+      const nested = joined.slice(n0, k);
+      nestedLower = lowerKeyword(nested);
+      const ns = segments === null ? s + n0 : mapOffset(segments, n0);
+      tokens.push(tok(Nested, nested, ns, ns + nested.length - 1));
+    } else {
+      nestedLower = "";
     }
+  } else {
+    const type = keywordTokens.get(kwLower) ?? UnknownKeyword;
+    tokens.push(tok(type, kwImage, kwStart, kwStart + k - 1));
+  }
+  kwLower = nestedLower;
+  while (k < joined.length && isWs(joined.charCodeAt(k))) k++;
+  let aEnd = joined.length;
+  while (aEnd > k && isWs(joined.charCodeAt(aEnd - 1))) aEnd--;
+  let argsText = "";
+  // Offset table of argsText (null: argsText[i] is at source offset aStart + i).
+  let argsSegments: number[] | null = null;
+  let aStart = 0;
+  if (aEnd > k) {
+    argsText = k === 0 && aEnd === joined.length ? joined : joined.slice(k, aEnd);
+    if (segments !== null && segments.length > 2) argsSegments = shiftSegments(segments, k);
+    aStart = argsSegments !== null ? argsSegments[1]! : segments === null ? s + k : segments[1]! + k;
+    if (argsSegments !== null && argsSegments.length === 2) argsSegments = null;
+    const aLast = segments === null ? s + aEnd - 1 : mapOffset(segments, aEnd - 1);
+    const payload: ArgsPayload | undefined = argsSegments === null ? undefined : { segments: argsSegments };
+    tokens.push(tok(Args, argsText, aStart, aLast, payload));
+  }
 
-    // §5: heredocs, for RUN/COPY/ADD (also under ONBUILD).
-    if (argsText.length > 0 && HEREDOC_KEYWORDS.has(kwLower) && argsText.includes("<<")) {
-      for (const w of rawWords(argsText)) {
-        const m = HEREDOC_RE.exec(w.text);
-        if (m === null || m[3]!.length === 0) continue;
-        const unq = unquoteDelimiter(m[3]!);
-        if (unq === null) continue;
-        const chomp = m[2] === "-";
-        const wordOffset = argsSegments === null ? aStart + w.offset : mapOffset(argsSegments, w.offset);
-        let content = "";
-        let terminated = false;
-        let bodyStart = -1;
-        while (lines.next()) {
-          if (bodyStart < 0) bodyStart = lines.lineStart;
-          let ls = lines.lineStart;
-          if (chomp) while (ls < lines.lineEnd && text.charCodeAt(ls) === 9) ls++;
-          const line = text.slice(ls, lines.lineEnd);
-          if (line === unq.name) {
-            terminated = true;
-            break;
-          }
-          content += line + "\n";
+  // §5: heredocs, for RUN/COPY/ADD (also under ONBUILD).
+  if (argsText.length > 0 && HEREDOC_KEYWORDS.has(kwLower) && argsText.includes("<<")) {
+    for (const w of rawWords(argsText)) {
+      const m = HEREDOC_RE.exec(w.text);
+      if (m === null || m[3]!.length === 0) continue;
+      const unq = unquoteDelimiter(m[3]!);
+      if (unq === null) continue;
+      const chomp = m[2] === "-";
+      const wordOffset = argsSegments === null ? aStart + w.offset : mapOffset(argsSegments, w.offset);
+      let content = "";
+      let terminated = false;
+      let bodyStart = -1;
+      while (lines.next()) {
+        if (bodyStart < 0) bodyStart = lines.lineStart;
+        let ls = lines.lineStart;
+        if (chomp) while (ls < lines.lineEnd && text.charCodeAt(ls) === 9) ls++;
+        const line = text.slice(ls, lines.lineEnd);
+        if (line === unq.name) {
+          terminated = true;
+          break;
         }
-        if (bodyStart < 0) bodyStart = text.length;
-        if (!terminated) {
-          problems.push({ kind: "unterminatedHeredoc", offset: wordOffset, length: w.text.length, arg: unq.name });
-        }
-        const payload: HeredocPayload = {
-          name: unq.name,
-          chomp,
-          expand: unq.expand,
-          fd: m[1]!.length > 0 ? Number(m[1]) : null,
-          content,
-          wordOffset,
-          wordLength: w.text.length,
-          unterminated: !terminated,
-        };
-        const endOff = terminated ? lines.lineEnd : text.length;
-        tokens.push(tok(Heredoc, content, bodyStart, Math.max(bodyStart, endOff - 1), payload));
+        content += line + "\n";
       }
+      if (bodyStart < 0) bodyStart = text.length;
+      if (!terminated) {
+        problems.push({ kind: "unterminatedHeredoc", offset: wordOffset, length: w.text.length, arg: unq.name });
+      }
+      const payload: HeredocPayload = {
+        name: unq.name,
+        chomp,
+        expand: unq.expand,
+        fd: m[1]!.length > 0 ? Number(m[1]) : null,
+        content,
+        wordOffset,
+        wordLength: w.text.length,
+        unterminated: !terminated,
+      };
+      const endOff = terminated ? lines.lineEnd : text.length;
+      tokens.push(tok(Heredoc, content, bodyStart, Math.max(bodyStart, endOff - 1), payload));
     }
   }
-  return { tokens, escape, problems, start };
+  return true;
 }
 
 /** Maps an offset in a joined logical line to a source offset using flat [textOff, srcOff] pairs. */

@@ -5,7 +5,7 @@ import { lex } from "../../grammar/lexer.js";
 import { parse, parserInstance } from "../../grammar/parser.js";
 import { Args, keywordTokens } from "../../grammar/tokens.js";
 import type { SpecCstNode } from "../../grammar/cst.js";
-import { buildFileAst } from "../../compiler/ast/build.js";
+import { buildFileAst, parseFileAst } from "../../compiler/ast/build.js";
 import { DiagnosticBag } from "../../compiler/diagnostics/diagnostic.js";
 
 test("one CST instruction node per instruction, with its tokens", () => {
@@ -40,6 +40,34 @@ test("a token stream the grammar rejects gives VS1005 and recovery continues", (
 test("every keyword has its own token type", () => {
   assert.ok(keywordTokens.get("machine") !== undefined);
   assert.is(new Set(keywordTokens.values()).size, keywordTokens.size);
+});
+
+test("parsing in chunks gives the same AST and diagnostics as one parse of the whole file", () => {
+  // Several chunks' worth of instructions, with directives, heredocs, continuations, ONBUILD,
+  // unknown keywords and lexer problems spread over them.
+  const parts = ["# escape=\\\n# escape=`\nFROM a AS b\n"];
+  for (let i = 0; i < 3000; i++) {
+    const k = i % 7;
+    parts.push(
+      k === 0 ? `RUN <<EOF\necho ${i}\nEOF\n`
+      : k === 1 ? `ONBUILD RUN x${i}\n`
+      : k === 2 ? `COPY a${i} \\\n  /b/\n`
+      : k === 3 ? `FRMO x${i}\n`
+      : k === 4 ? `ENV A${i}=1 \\\n\n  B=2\n`
+      : k === 5 ? `# comment\n\nWORKDIR /w${i}\n`
+      : `ONBUILD\n`,
+    );
+  }
+  const text = parts.join("");
+  const lexed = lex(text);
+  const d1 = new DiagnosticBag();
+  const whole = buildFileAst(0, "x", lexed, parse(lexed.tokens), d1);
+  const d2 = new DiagnosticBag();
+  const chunked = parseFileAst(0, "x", text, d2);
+  assert.is(chunked.instructions.length, whole.instructions.length);
+  assert.equal(chunked, whole);
+  assert.equal(d2.sorted(["x"]), d1.sorted(["x"]));
+  assert.ok(d1.items.length > 1000, "the input has diagnostics in every chunk");
 });
 
 test.run();
