@@ -87,6 +87,13 @@ function lowerKeyword(image: string): string {
   return LOWER_KEYWORDS.get(image) ?? image.toLowerCase();
 }
 
+/**
+ * The usual upper-case keyword spellings as constant strings. A keyword token's image is the
+ * constant when the source spells it that way, so the tokens and AST nodes of a large spec share
+ * one string per keyword instead of holding a copy each (compiler/ast keeps it as `word`).
+ */
+export const KEYWORD_IMAGES: ReadonlyMap<string, string> = new Map([...LOWER_KEYWORDS.keys()].map((k) => [k, k]));
+
 function isWs(c: number): boolean {
   // space, \t, \v, \f, \r (L1)
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
@@ -260,7 +267,8 @@ function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[
   // Keyword = first word (L1); Args = the rest, whitespace-trimmed.
   let k = 0;
   while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
-  const kwImage = joined.slice(0, k);
+  const kwSlice = joined.slice(0, k);
+  const kwImage = KEYWORD_IMAGES.get(kwSlice) ?? kwSlice;
   let kwLower = lowerKeyword(kwImage);
   const kwStart = s; // the keyword is at the start of the first physical line
   let nestedLower = kwLower;
@@ -270,7 +278,8 @@ function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[
     const n0 = k;
     while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
     if (k > n0) {
-      const nested = joined.slice(n0, k);
+      const nestedSlice = joined.slice(n0, k);
+      const nested = KEYWORD_IMAGES.get(nestedSlice) ?? nestedSlice;
       nestedLower = lowerKeyword(nested);
       const ns = segments === null ? s + n0 : mapOffset(segments, n0);
       tokens.push(tok(Nested, nested, ns, ns + nested.length - 1));

@@ -1,7 +1,7 @@
 // CST → AST for one file: dispatches each instruction to its family module, maps lexer and parser
 // problems to catalogued diagnostics. Never throws.
 import type { IToken } from "chevrotain";
-import { Lexer, type ArgsPayload, type HeredocPayload, type LexProblem, type LexResult } from "../../grammar/lexer.js";
+import { KEYWORD_IMAGES, Lexer, type ArgsPayload, type HeredocPayload, type LexProblem, type LexResult } from "../../grammar/lexer.js";
 import type { DirectivePayload } from "../../grammar/lexer.js";
 import type { SpecCstNode, InstructionCstNode } from "../../grammar/cst.js";
 import { parse, type ParseResult } from "../../grammar/parser.js";
@@ -68,7 +68,7 @@ function rawOf(ctx: AstContext, kw: IToken, args: IToken | undefined, heredocs: 
   const payload = args?.payload as ArgsPayload | undefined;
   return new RawInstruction(
     ctx,
-    kw.image.toUpperCase(),
+    KEYWORD_IMAGES.get(kw.image) ?? kw.image.toUpperCase(),
     kw.image,
     { file: ctx.file, offset: kw.startOffset, length: kw.image.length },
     args?.image ?? "",

@@ -2,6 +2,7 @@
 import { checkFlags, extractFlags } from "./flags.js";
 import { NO_HEREDOCS, shellWordRanges, isSpace, type RawInstruction } from "./raw.js";
 import type { KeyValue, KeyValueNode } from "./types.js";
+import { fit } from "../arrays.js";
 
 /**
  * The pair for the word text[s, e) with its first `=` at text[s + eq]. Spans are cut from the
@@ -53,6 +54,7 @@ export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"
       }
       node.pairs.push(eq < 0 ? { key: raw.wordAt(r[k]!, r[k + 1]!), value: null } : splitPair(raw, r[k]!, r[k + 1]!, eq));
     }
+    node.pairs = fit(node.pairs);
     return node;
   }
   if (eqIndex(t, r[0]!, r[1]!) < 0) {
@@ -81,5 +83,6 @@ export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"
     }
     node.pairs.push(splitPair(raw, r[k]!, r[k + 1]!, eq));
   }
+  node.pairs = fit(node.pairs);
   return node;
 }

@@ -4,6 +4,7 @@ import type { HeredocPayload } from "../../grammar/lexer.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { MessageKey } from "../diagnostics/messages.js";
 import type { HeredocNode, Span, Word } from "./types.js";
+import { fit } from "../arrays.js";
 
 /**
  * The heredoc list of every instruction without heredocs: one shared empty array (never mutated)
@@ -103,7 +104,7 @@ export function splitWhitespace(raw: RawInstruction, from: number): Word[] {
     while (i < t.length && !isSpace(t.charCodeAt(i))) i++;
     out.push(raw.wordAt(s, i));
   }
-  return out;
+  return fit(out);
 }
 
 /**
@@ -112,8 +113,8 @@ export function splitWhitespace(raw: RawInstruction, from: number): Word[] {
  */
 export function splitShellWords(raw: RawInstruction, from: number): Word[] {
   const r = shellWordRanges(raw, from);
-  const out: Word[] = [];
-  for (let k = 0; k < r.length; k += 2) out.push(raw.wordAt(r[k]!, r[k + 1]!));
+  const out = new Array<Word>(r.length >> 1);
+  for (let k = 0; k < r.length; k += 2) out[k >> 1] = raw.wordAt(r[k]!, r[k + 1]!);
   return out;
 }
 

@@ -13,7 +13,9 @@ export function buildString(raw: RawInstruction, kind: StringNode["kind"]): Stri
   const { flags, rest } = extractFlags(raw);
   const ok = checkFlags(raw, flags);
   const value = rest < raw.text.length ? raw.wordAt(rest, raw.text.length) : null;
-  const words = splitWhitespace(raw, rest);
+  let words = splitWhitespace(raw, rest);
+  // The usual single word is the value itself: share its Word rather than keep an equal copy.
+  if (words.length === 1 && value !== null && words[0]!.text === value.text) words = [value];
   const node: StringNode = { kind, keyword: raw.keyword, word: raw.word, span: raw.fullSpan(), keywordSpan: raw.keywordSpan, heredocs: NO_HEREDOCS, flags: ok, value, words };
   if (kind === "kernel") return node; // the value is the (optional) kernel command line
   // USER/WORKDIR/STOPSIGNAL take the rest of the line as one value (BuildKit parseString);

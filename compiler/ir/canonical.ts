@@ -120,8 +120,12 @@ export function opId(op: Omit<Op, "id"> | Op): OpId {
   return sha256(canonicalJson(content));
 }
 
-/** The `id` an op is built with until `sealOp` sets it (must be its first key). */
-export const UNSEALED = "" as OpId;
+/**
+ * The `id` an op is built with until `sealOp` sets it (must be its first key). It is `undefined`,
+ * which JSON.stringify omits: the JSON of an unsealed op is exactly the canonical JSON of its
+ * content, with no `"id"` prefix to cut off (cutting it copied every op's JSON once more).
+ */
+export const UNSEALED = undefined as unknown as OpId;
 
 /**
  * Sets `op.id` from its content (as `opId` computes it) and returns `op`. Build the op with
@@ -133,15 +137,10 @@ export function sealOp<T extends Op>(op: T): T {
   return op;
 }
 
-/** Length of `{"id":""` — the JSON of an unsealed op starts with it. */
-const UNSEALED_PREFIX = 8;
-
 /** Canonical JSON of an unsealed op without its `id`, written by the native JSON.stringify when possible. */
 function contentJson(op: Op): string {
-  if (op.id === UNSEALED && isCanonicalAfterId(op)) {
-    const s = JSON.stringify(op); // `{"id":""}` or `{"id":"",…}`
-    return s.length === UNSEALED_PREFIX + 1 ? "{}" : "{" + s.slice(UNSEALED_PREFIX + 1);
-  }
+  // `id` is undefined, so JSON.stringify leaves it out.
+  if (op.id === UNSEALED && isCanonicalAfterId(op)) return JSON.stringify(op);
   const { id: _ignored, ...content } = op;
   return canonicalJson(content);
 }

@@ -2,6 +2,7 @@
 // --from (variables allowed: a vmspec extension), --chown/--chmod, ADD's --checksum/--keep-git-dir/--unpack.
 import type { CopyNode, Span } from "../ast/types.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
+import { fit } from "../arrays.js";
 import type { CopyFrom, CopySource, Digest, FileCopyOp } from "../ir/types.js";
 import { resolveWorkdir } from "./config.js";
 import type { LowerContext } from "./context.js";
@@ -111,14 +112,14 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   if (chmodValue !== undefined) op.chmod = chmodValue;
   if (chownValue !== undefined) op.chown = chownValue;
   op.dest = dest;
-  op.exclude = exclude;
+  op.exclude = fit(exclude);
   op.from = from;
   op.inputs = inputs;
   if (isAdd && flags.has("keep-git-dir")) op.keepGitDir = flagOn(flags.get("keep-git-dir"));
   op.kind = n.kind;
   op.link = flagOn(flags.get("link"));
   op.parents = flagOn(flags.get("parents"));
-  op.sources = sources;
+  op.sources = fit(sources);
   if (isAdd && flags.has("unpack")) op.unpack = flagOn(flags.get("unpack"));
   const sealed = sealOp(op);
   st.ops.push(sealed);

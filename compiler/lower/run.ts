@@ -2,6 +2,7 @@
 // --device, and the process context (env, ARGs, user, workdir).
 import type { RunNode, Span } from "../ast/types.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
+import { fit } from "../arrays.js";
 import type { InlineFile, RunMount, RunOp } from "../ir/types.js";
 import type { LowerContext } from "./context.js";
 import { resolveWorkdir } from "./config.js";
@@ -116,7 +117,7 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
     files,
     inputs,
     kind: "run",
-    mounts,
+    mounts: fit(mounts),
     network,
     security,
     user: st.config.user,

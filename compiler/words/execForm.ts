@@ -1,6 +1,7 @@
 // Exec (JSON array) form vs shell form of RUN/CMD/ENTRYPOINT/SHELL/… arguments, with BuildKit's
 // rules (parser/line_parsers.go parseMaybeJSON, DOCKERFILE.md J1–J2) and Go encoding/json details.
 import { isGoSpace } from "./unicode.js";
+import { fit } from "../arrays.js";
 
 /** Outcome of {@link parseExecForm}. Offsets are UTF-16 indices into the given text. */
 export type ExecFormResult =
@@ -122,7 +123,7 @@ function scanJson(text: string, start: number): ScanResult | undefined {
       continue;
     }
     // After a value.
-    if (stack.length === 0) return i >= n ? { args, nonString } : undefined;
+    if (stack.length === 0) return i >= n ? { args: fit(args), nonString } : undefined;
     if (i >= n) return undefined;
     const c = text.charCodeAt(i);
     const top = stack[stack.length - 1];

@@ -1,0 +1,11 @@
+// Array helpers for the compiler's long-lived output (AST and IR).
+
+/**
+ * `a` without spare capacity. V8 grows an array filled by push() to at least 17 slots, so a one-
+ * or two-element list kept in the AST or IR wastes ~128 bytes; a large spec keeps tens of
+ * thousands of such lists, and every wasted byte is copied by each minor GC they survive
+ * (bench/compile). `slice()` allocates exactly `length` slots; the grown original dies young.
+ */
+export function fit<T>(a: T[]): T[] {
+  return a.length === 0 ? a : a.slice();
+}
