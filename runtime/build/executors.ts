@@ -206,7 +206,21 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
     rootfs = { kind: "dir", path: copy };
   }
   const proc = await container.start(
-    { rootfs, args: op.args, env, cwd: op.workdir || "/", user: { user: op.user || "0:0" }, network, mounts, stdio: "pipe", noStdin: true, hostname: "buildkitsandbox" },
+    {
+      rootfs,
+      args: op.args,
+      env,
+      cwd: op.workdir || "/",
+      user: { user: op.user || "0:0" },
+      network,
+      mounts,
+      stdio: "pipe",
+      noStdin: true,
+      hostname: "buildkitsandbox",
+      // The upper dir's xattrs (opaque dirs, capabilities) come back with the exit status, read
+      // by the runtime's supervisor: no getfattr process per step (other runtimes: getfattr).
+      ...(useOverlay ? { reportXattrs: upper } : {}),
+    },
     o.runtime ?? "builtin",
   );
   const fsv = await ctx.imageFs(ctx.parent);
@@ -226,7 +240,7 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
   }
   try {
     await removeStubs(useOverlay ? upper! : (rootfs as { path: string }).path, existed, mounts.map((m) => m.target).filter((t) => t !== ""));
-    const entries = useOverlay ? walkOverlayUpper(upper!, { mtime: ctx.mtime }) : diffTrees(before!, (rootfs as { path: string }).path, { mtime: ctx.mtime });
+    const entries = useOverlay ? walkOverlayUpper(upper!, { mtime: ctx.mtime, knownXattrs: res.xattrs }) : diffTrees(before!, (rootfs as { path: string }).path, { mtime: ctx.mtime });
     return await (await import("../image/layer.js")).createLayer(ctx.store, entries);
   } finally {
     await fs.rm(work, { recursive: true, force: true });

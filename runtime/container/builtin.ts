@@ -83,6 +83,8 @@ export function prepareContainer(
     cgroupProcsFiles,
     pty,
     ...(rootless ? { rootless } : {}),
+    // Rootless, trusted.* xattrs (overlay's own) are not readable: the caller reads what it can.
+    ...(spec.reportXattrs !== undefined && !rootless ? { reportXattrs: spec.reportXattrs } : {}),
   };
 }
 

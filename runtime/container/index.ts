@@ -110,6 +110,12 @@ export interface ContainerSpec {
   noStdin?: boolean;
   /** Container id (names per-container dirs and cgroups); default random. */
   id?: string;
+  /**
+   * A host directory (e.g. the overlay upper dir) whose extended attributes are reported in
+   * `RunResult.xattrs` once the process has exited: read by the built-in runtime's supervisor
+   * (no extra process). Other runtimes, a rootless run or a failed walk leave `xattrs` unset.
+   */
+  reportXattrs?: string;
 }
 
 /** How a container ended. `exitCode` follows Docker: a signal N gives 128+N, runtime failure 125,
@@ -120,6 +126,11 @@ export interface RunResult {
   signal?: NodeJS.Signals;
   /** Set when the runtime itself failed (exitCode 125/126/127): the reason. */
   error?: string;
+  /**
+   * With `ContainerSpec.reportXattrs`: every extended attribute under that dir after the exit,
+   * keyed by dir-relative path ('' = the dir), all namespaces (as `readTreeXattrs` returns them).
+   */
+  xattrs?: Map<string, Record<string, Buffer>>;
 }
 
 /** Lifecycle of a started container (explicit state, youki-style). */

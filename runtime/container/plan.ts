@@ -44,6 +44,8 @@ export interface PreparedContainer {
    * `network: host`, and devpts gets no gid option (gid 5 is not mapped).
    */
   rootless?: { uid: number; gid: number };
+  /** Host dir whose xattrs the supervisor reports after the exit (ContainerSpec.reportXattrs). */
+  reportXattrs?: string;
 }
 
 /** Overlay's lowerdir lists the TOP layer first (Documentation/filesystems/overlayfs.rst). */
@@ -60,6 +62,7 @@ export function buildPlan(c: PreparedContainer, sys: Syscalls): void {
   sys.parentDeathSignal(9); // SIGKILL (signal(7)): no container outlives the vmspec process that started it
   if (c.pty) sys.pty();
   if (c.rootless) sys.userNamespace(c.rootless.uid, c.rootless.gid);
+  if (c.reportXattrs !== undefined) sys.reportXattrs(c.reportXattrs);
   sys.unshare(cloneFlags(containerNamespaces(c.network)));
   sys.fork();
   for (const f of c.cgroupProcsFiles) sys.cgroupJoin(f);

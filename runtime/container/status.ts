@@ -8,11 +8,36 @@ export function signalName(n: number): NodeJS.Signals | undefined {
 }
 
 /**
+ * The `xattr HEXPATH HEXNAME HEXVALUE` lines before `xattrs-done`, or undefined when the walk did
+ * not finish (`xattrs-error`, or the helper died mid-way).
+ */
+function parseXattrs(lines: readonly string[]): Map<string, Record<string, Buffer>> | undefined {
+  if (!lines.includes("xattrs-done")) return undefined;
+  const out = new Map<string, Record<string, Buffer>>();
+  for (const l of lines) {
+    const m = /^xattr ([0-9a-f]*) ([0-9a-f]+) ([0-9a-f]*)$/.exec(l);
+    if (!m) continue;
+    const path = Buffer.from(m[1]!, "hex").toString("utf8");
+    let rec = out.get(path);
+    if (rec === undefined) out.set(path, (rec = {}));
+    rec[Buffer.from(m[2]!, "hex").toString("utf8")] = Buffer.from(m[3]!, "hex");
+  }
+  return out;
+}
+
+/**
  * Reads "exit N" | "signal N" | "error CODE message" (the last such line wins); falls back to the
- * helper's own exit code/signal when the line is missing (the helper itself was killed).
+ * helper's own exit code/signal when the line is missing (the helper itself was killed). Reported
+ * xattrs (see ContainerSpec.reportXattrs) come with an exit or signal status.
  */
 export function parseStatus(text: string, code: number | null, signal: NodeJS.Signals | null): RunResult {
   const lines = text.trim().split("\n").filter((l) => l !== "");
+  const xattrs = parseXattrs(lines);
+  const r = parseFinal(lines, code, signal);
+  return xattrs === undefined || r.error !== undefined ? r : { ...r, xattrs };
+}
+
+function parseFinal(lines: readonly string[], code: number | null, signal: NodeJS.Signals | null): RunResult {
   const last = lines[lines.length - 1];
   let m: RegExpExecArray | null;
   if (last !== undefined && (m = /^exit (\d+)$/.exec(last))) return { exitCode: Number(m[1]) };

@@ -20,6 +20,11 @@ export interface Syscalls {
   pty(): void;
   /** Write "0" to a cgroup's procs file: moves the calling process into it. */
   cgroupJoin(procsFile: string): void;
+  /**
+   * Before `fork`: once the process has exited, the supervisor reports the xattrs of every entry
+   * under this host dir on the status fd (opened now; the container never gets the fd).
+   */
+  reportXattrs(dir: string): void;
   /** unshare(2) with these CLONE_NEW* flags. */
   unshare(flags: number): void;
   /** fork(2): the parent supervises (waits, forwards signals, relays the pty); the child goes on. */
@@ -75,6 +80,7 @@ export class RecordingSyscalls implements Syscalls {
   userNamespace(uid: number, gid: number): void { this.add("userns", uid, gid); }
   pty(): void { this.add("pty"); }
   cgroupJoin(procsFile: string): void { this.add("cgjoin", procsFile); }
+  reportXattrs(dir: string): void { this.add("xattrs", dir); }
   unshare(flags: number): void { this.add("unshare", `0x${flags.toString(16)}`); }
   fork(): void { this.add("fork"); }
   openPath(slot: number, path: string): void { this.add("open", slot, path); }

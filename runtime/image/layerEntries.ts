@@ -20,6 +20,12 @@ export interface WalkOptions {
   mtime?: number;
   /** Read xattrs (via getfattr). Default true. */
   xattrs?: boolean;
+  /**
+   * The tree's xattrs, already read (e.g. reported by the container runtime after a RUN step),
+   * keyed by root-relative path with every namespace as `readTreeXattrs` returns them: used
+   * instead of running getfattr.
+   */
+  knownXattrs?: Map<string, Record<string, Buffer>>;
 }
 
 /** OCI whiteout prefix (image-spec layer.md#whiteouts). */
@@ -150,7 +156,7 @@ function isOpaque(x: Record<string, Buffer> | undefined): boolean {
  */
 export async function* walkOverlayUpper(upper: string, opts: WalkOptions = {}): AsyncGenerator<LayerEntry> {
   const mtime = opts.mtime ?? defaultLayerMtime();
-  const xattrs = await readTreeXattrs(upper); // needed for opaque dirs even if xattrs are not kept
+  const xattrs = opts.knownXattrs ?? (await readTreeXattrs(upper)); // needed for opaque dirs even if xattrs are not kept
   const maker = new EntryMaker(mtime, opts.xattrs === false ? new Map() : xattrs);
   async function* walk(rel: string): AsyncGenerator<LayerEntry> {
     const items: { out: string; name: string; st: Stats }[] = [];

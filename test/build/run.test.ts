@@ -100,6 +100,39 @@ run("RUN mounts: bind from the context and a stage (ro, rw discarded), secrets n
   await store.close();
 });
 
+run("RUN layers keep xattrs and opaque dirs: reported by the built-in runtime, the same as read with getfattr (runc)", async () => {
+  const ctx = await context();
+  // A static setxattr(2) tool for the image (busybox has no setfattr applet).
+  await fs.writeFile(
+    join(ctx, "setx.c"),
+    '#include <string.h>\n#include <sys/xattr.h>\nint main(int c, char **v) { return c == 4 && lsetxattr(v[1], v[2], v[3], strlen(v[3]), 0) == 0 ? 0 : 1; }\n',
+  );
+  execFileSync("gcc", ["-static", "-O2", "-o", join(ctx, "setx"), join(ctx, "setx.c")]);
+  const spec =
+    `${BASE}COPY setx /bin/setx\n` +
+    "RUN mkdir -p /d/old && touch /d/old/f /keep\n" +
+    // rm + mkdir of a lower dir: overlayfs marks the new dir opaque (trusted.overlay.opaque=y).
+    "RUN rm -rf /d && mkdir /d && touch '/d/with space' && setx '/d/with space' user.note 'a b' && ln -s nowhere /d/link && setx /keep user.other x\n";
+  const digests: string[] = [];
+  for (const runtime of ["builtin", "runc"] as const) {
+    const store = await Store.open(fresh());
+    const r = await buildSpec(store, ctx, spec, { executors: defaultExecutors({ runtime }) });
+    const img = await readImage(store, r.manifest);
+    const last = img.layers[img.layers.length - 1]!;
+    const headers = new Map<string, Record<string, Buffer> | undefined>();
+    const { readTar } = await import("../../runtime/image/tarReader.js");
+    const { decompress } = await import("../../runtime/image/compression.js");
+    for await (const e of readTar(decompress(await store.openBlob(last.digest, last.size)))) headers.set(e.header.path, e.header.xattrs);
+    assert.ok(headers.has("d/.wh..wh..opq"), `${runtime}: ${[...headers.keys()].join(",")}`);
+    assert.is(headers.get("d/with space")?.["user.note"]?.toString(), "a b", runtime);
+    assert.is(headers.get("keep")?.["user.other"]?.toString(), "x", runtime);
+    assert.ok(![...headers.values()].some((x) => Object.keys(x ?? {}).some((k) => k.includes(".overlay."))), `${runtime}: overlayfs' own xattrs are dropped`);
+    digests.push(last.digest);
+    await store.close();
+  }
+  assert.is(digests[0], digests[1], "the built-in runtime's report and getfattr give the same layer");
+});
+
 run("independent stages run concurrently", async () => {
   const store = await Store.open(fresh());
   const ctx = await context();

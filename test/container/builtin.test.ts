@@ -41,3 +41,35 @@ t("layers are merged by copying (whiteouts applied), writes stay in the private 
 });
 
 copy.run();
+
+const report = suite("builtin: xattrs of a dir reported after the exit");
+const r = gated(report, { root: true, tools: ["busybox", "cc", "getfattr"] });
+
+r("the upper dir's xattrs come back with the status; the container never holds the dir's fd", async () => {
+  const { dir, rootfs } = busyboxRootfs();
+  const upper = join(dir, "upper");
+  const work = join(dir, "work");
+  mkdirSync(upper);
+  mkdirSync(work);
+  try {
+    // Every fd the container process has, resolved: none may point into the host's upper dir path.
+    const res = await runCaptured({
+      rootfs: { kind: "layers", lower: [rootfs], upper, work },
+      args: ["sh", "-c", "for f in /proc/self/fd/*; do readlink $f; done; mkdir -p /etc/sub && echo x > /etc/sub/f && ln -s /etc/sub/f /etc/sub/l && rm -r /home && mkdir /home"],
+      reportXattrs: upper,
+    });
+    assert.is(res.exitCode, 0, `${res.stderr} ${res.error ?? ""}`);
+    assert.not.match(res.stdout, upper);
+    assert.not.match(res.stdout, dir);
+    // A lower dir removed and made again is opaque in the upper dir; the map holds exactly the
+    // entries getfattr sees.
+    assert.is(res.xattrs?.get("home")?.["trusted.overlay.opaque"]?.toString(), "y");
+    const seen = execFileSync("getfattr", ["-R", "-P", "-h", "-d", "-m", "-", "--absolute-names", upper], { encoding: "utf8" });
+    const files = [...seen.matchAll(/^# file: (.*)$/gm)].map((m) => m[1]!.slice(upper.length + 1)).sort();
+    assert.equal([...res.xattrs!.keys()].sort(), files);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+report.run();

@@ -128,6 +128,37 @@ test("status lines map to docker exit codes", () => {
   assert.is(parseStatus("", null, "SIGKILL").exitCode, 137);
 });
 
+test("reported xattrs: parsed from hex lines only once the walk finished, and only with an exit status", () => {
+  const hex = (s: string) => Buffer.from(s).toString("hex");
+  const text = `xattr ${hex("d/with space")} ${hex("user.note")} ${hex("a b")}\nxattr  ${hex("user.root")} \nxattr ${hex("d")} ${hex("trusted.overlay.opaque")} ${hex("y")}\nxattrs-done\nexit 0\n`;
+  const r = parseStatus(text, 0, null);
+  assert.is(r.exitCode, 0);
+  assert.equal([...r.xattrs!.keys()].sort(), ["", "d", "d/with space"]);
+  assert.is(r.xattrs!.get("d/with space")!["user.note"]!.toString(), "a b");
+  assert.is(r.xattrs!.get("")!["user.root"]!.length, 0);
+  assert.is(r.xattrs!.get("d")!["trusted.overlay.opaque"]!.toString(), "y");
+  assert.is(parseStatus("xattrs-done\nsignal 9\n", 137, null).xattrs?.size, 0);
+  // An unfinished walk (helper killed, or it failed) reports nothing: the caller reads them itself.
+  assert.is(parseStatus(`xattr ${hex("f")} ${hex("user.a")} 00\nexit 0\n`, 0, null).xattrs, undefined);
+  assert.is(parseStatus("xattrs-error Permission denied\nexit 0\n", 0, null).xattrs, undefined);
+  assert.is(parseStatus("xattrs-done\nerror 125 mount: EPERM\n", 125, null).xattrs, undefined);
+});
+
+test("reportXattrs opens the dir before the fork (the supervisor keeps it); never in rootless mode", () => {
+  const root = { mount: { kind: "bind" as const, target: "/r" }, readDirs: [], cleanup: [] };
+  const plan = (caller: { uid: number; gid: number }) => {
+    const sys = new RecordingSyscalls();
+    buildPlan(prepareContainer({ rootfs: { kind: "dir", path: "/r" }, args: ["true"], user: { user: "0:0" }, reportXattrs: "/up" }, root, "id1", [], caller), sys);
+    return sys.ops;
+  };
+  const ops = plan({ uid: 0, gid: 0 });
+  const i = ops.findIndex((o) => o.op === "xattrs");
+  assert.ok(i >= 0 && i < ops.findIndex((o) => o.op === "fork"));
+  assert.equal(ops[i]!.args, ["/up"]);
+  assert.not.ok(names(plan({ uid: 1000, gid: 1000 })).includes("xattrs"));
+  assert.not.ok(names(planFor()).includes("xattrs"));
+});
+
 test("sweepStale removes only container dirs whose owner process is gone", () => {
   const state = mkdtempSync(join(tmpdir(), "vmspec-state-"));
   const dead = spawnSync("true").pid!;

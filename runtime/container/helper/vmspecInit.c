@@ -12,6 +12,10 @@
  *   "exit N" | "signal N" | "error CODE message"   (CODE: 125 runtime, 126 not executable,
  *   127 not found — Docker's conventions).
  * The helper's own exit status mirrors it (signal → 128+N).
+ * With the `xattrs DIR` operation (before `fork`), the supervisor first reports the extended
+ * attributes of every entry under DIR once the process has exited: one line per attribute,
+ * "xattr HEXPATH HEXNAME HEXVALUE" (path relative to DIR, "" for DIR itself), then "xattrs-done"
+ * (or "xattrs-error message" if the walk failed; the caller then reads them itself).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +40,8 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
+#include <dirent.h>
 #include <termios.h>
 #include <unistd.h>
 #include <linux/audit.h>
@@ -55,6 +61,7 @@ static int slots[MAXFD];     /* `open` op results: O_PATH fds referenced as @N *
 static int oldroot_fd = -1;
 static char **env_list = NULL;
 static pid_t child_pid = -1;
+static int xattr_dir_fd = -1; /* `xattrs DIR`: opened before fork, walked by the supervisor */
 static struct termios saved_tio;
 static int tio_saved = 0;
 
@@ -207,6 +214,123 @@ static void relay_pty(void) {
   }
 }
 
+/* Writes all of buf to the status fd (lines here can be longer than status()'s buffer). */
+static int status_write(const char *buf, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(status_fd, buf, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    buf += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* A growable line buffer for one "xattr ..." record. */
+struct line { char *p; size_t len, cap; };
+
+static int line_add(struct line *l, const char *s, size_t n) {
+  if (l->len + n + 1 > l->cap) {
+    size_t cap = (l->len + n + 1) * 2;
+    char *p = realloc(l->p, cap);
+    if (!p) return -1;
+    l->p = p;
+    l->cap = cap;
+  }
+  memcpy(l->p + l->len, s, n);
+  l->len += n;
+  return 0;
+}
+
+static int line_hex(struct line *l, const unsigned char *b, size_t n) {
+  static const char digits[] = "0123456789abcdef";
+  char pair[2];
+  for (size_t k = 0; k < n; k++) {
+    pair[0] = digits[b[k] >> 4];
+    pair[1] = digits[b[k] & 15];
+    if (line_add(l, pair, 2) < 0) return -1;
+  }
+  return 0;
+}
+
+/* Reports the xattrs of `name` (relative to the current directory, never followed) whose path
+ * below the dumped dir is `rel`. Returns -1 with errno set on failure. */
+static int dump_entry_xattrs(const char *name, const char *rel, struct line *l) {
+  ssize_t n = llistxattr(name, NULL, 0);
+  if (n < 0) return (errno == ENOTSUP || errno == ENODATA) ? 0 : -1;
+  if (n == 0) return 0;
+  char *names = malloc((size_t)n);
+  if (!names) return -1;
+  n = llistxattr(name, names, (size_t)n);
+  if (n < 0) { free(names); return -1; }
+  for (char *k = names; k < names + n; k += strlen(k) + 1) {
+    ssize_t vn = lgetxattr(name, k, NULL, 0);
+    if (vn < 0) { if (errno == ENODATA) continue; free(names); return -1; }
+    unsigned char *v = malloc((size_t)vn + 1);
+    if (!v) { free(names); return -1; }
+    vn = lgetxattr(name, k, v, (size_t)vn);
+    if (vn < 0) { free(v); free(names); return -1; }
+    l->len = 0;
+    int bad = line_add(l, "xattr ", 6) || line_hex(l, (const unsigned char *)rel, strlen(rel)) || line_add(l, " ", 1) ||
+              line_hex(l, (const unsigned char *)k, strlen(k)) || line_add(l, " ", 1) || line_hex(l, v, (size_t)vn) ||
+              line_add(l, "\n", 1) || status_write(l->p, l->len);
+    free(v);
+    if (bad) { free(names); return -1; }
+  }
+  free(names);
+  return 0;
+}
+
+/* Walks the directory open as `dfd` (taken over), whose path below the dumped dir is `rel`. The
+ * process has exited: nothing changes the tree under us. Symlinks are never followed (entries are
+ * named relative to the directory we fchdir'd into, and opened O_NOFOLLOW). */
+static int dump_dir_xattrs(int dfd, const char *rel, struct line *l) {
+  if (fchdir(dfd) < 0) { close(dfd); return -1; }
+  DIR *d = fdopendir(dfd);
+  if (!d) { close(dfd); return -1; }
+  struct dirent *e;
+  int rc = 0;
+  errno = 0;
+  while (rc == 0 && (e = readdir(d)) != NULL) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    size_t rn = strlen(rel), nn = strlen(e->d_name);
+    char *sub = malloc(rn + nn + 2);
+    if (!sub) { rc = -1; break; }
+    if (rn > 0) { memcpy(sub, rel, rn); sub[rn] = '/'; memcpy(sub + rn + 1, e->d_name, nn + 1); }
+    else memcpy(sub, e->d_name, nn + 1);
+    struct stat st;
+    if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || dump_entry_xattrs(e->d_name, sub, l) < 0) rc = -1;
+    else if (S_ISDIR(st.st_mode)) {
+      int sfd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (sfd < 0 || dump_dir_xattrs(sfd, sub, l) < 0 || fchdir(dirfd(d)) < 0) rc = -1;
+    }
+    free(sub);
+    errno = 0;
+  }
+  if (rc == 0 && errno != 0) rc = -1;
+  int saved = errno;
+  closedir(d);
+  errno = saved;
+  return rc;
+}
+
+static void dump_xattrs(void) {
+  if (xattr_dir_fd < 0 || status_fd < 0) return;
+  struct line l = {0};
+  int rc = fchdir(xattr_dir_fd) < 0 ? -1 : dump_entry_xattrs(".", "", &l);
+  if (rc == 0) {
+    int dfd = openat(xattr_dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    rc = dfd < 0 ? -1 : dump_dir_xattrs(dfd, "", &l);
+  }
+  if (rc == 0) status("xattrs-done");
+  else status("xattrs-error %s", strerror(errno));
+  free(l.p);
+  close(xattr_dir_fd);
+  xattr_dir_fd = -1;
+}
+
 /* The parent after `fork`: forwards signals, relays the pty, reports the child's fate. */
 static void supervise(void) {
   static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
@@ -251,6 +375,7 @@ static void supervise(void) {
     fprintf(stderr, "vmspec: %s\n", msg);
     exit(code ? code : 125);
   }
+  dump_xattrs();
   if (WIFSIGNALED(st)) {
     status("signal %d", WTERMSIG(st));
     exit(128 + WTERMSIG(st));
@@ -271,6 +396,9 @@ static void op_fork(void) {
   close(err_pipe[0]);
   if (status_fd >= 0) close(status_fd);
   status_fd = -1;
+  /* The container never holds a host directory fd. */
+  if (xattr_dir_fd >= 0) close(xattr_dir_fd);
+  xattr_dir_fd = -1;
   if (want_pty) close(pty_sock[0]);
   /* The container must not outlive its supervisor. */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -523,6 +651,12 @@ int main(int argc, char **argv) {
     } else if (!strcmp(op, "unshare")) {
       NEED(1);
       if (unshare((int)num(argv[i])) < 0) die(125, "unshare: %s", strerror(errno));
+      i += 1;
+    } else if (!strcmp(op, "xattrs")) {
+      NEED(1);
+      if (child_pid >= 0 || is_child) die(125, "xattrs must come before fork");
+      xattr_dir_fd = open(argv[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (xattr_dir_fd < 0) die(125, "open %s: %s", argv[i], strerror(errno));
       i += 1;
     } else if (!strcmp(op, "fork")) {
       op_fork();
