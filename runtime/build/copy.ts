@@ -1,6 +1,6 @@
 // COPY/ADD: plans the layer entries for a FileCopyOp (dest semantics, --chown/--chmod/--exclude/--parents/--link, ADD archives).
 import * as fs from "node:fs/promises";
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join, posix } from "node:path";
 import { tmpdir } from "node:os";
@@ -147,7 +147,9 @@ async function hashFile(path: string): Promise<string> {
     return known;
   }
   const h = createHash("sha256");
-  for await (const c of createReadStream(path)) h.update(c as Buffer);
+  // Small files in one synchronous read (a stream is several thread-pool round trips per file).
+  if (st.size <= 256n * 1024n) h.update(readFileSync(path));
+  else for await (const c of createReadStream(path)) h.update(c as Buffer);
   const hex = h.digest("hex");
   hashCounts.hashed++;
   if (fileHashes.size >= MAX_REMEMBERED_HASHES) fileHashes.clear();

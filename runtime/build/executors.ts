@@ -205,6 +205,9 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
     });
     rootfs = { kind: "dir", path: copy };
   }
+  // The layer writer loads (and compiles) while the step runs rather than after it.
+  const layerModule = import("../image/layer.js");
+  layerModule.catch(() => undefined); // awaited below on success; a failed step never needs it
   const proc = await container.start(
     {
       rootfs,
@@ -241,7 +244,7 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
   try {
     await removeStubs(useOverlay ? upper! : (rootfs as { path: string }).path, existed, mounts.map((m) => m.target).filter((t) => t !== ""));
     const entries = useOverlay ? walkOverlayUpper(upper!, { mtime: ctx.mtime, knownXattrs: res.xattrs }) : diffTrees(before!, (rootfs as { path: string }).path, { mtime: ctx.mtime });
-    return await (await import("../image/layer.js")).createLayer(ctx.store, entries);
+    return await (await layerModule).createLayer(ctx.store, entries);
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

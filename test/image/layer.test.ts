@@ -194,6 +194,33 @@ test("uncompressed layers have digest == diff_id", async () => {
   assert.is(l.descriptor.mediaType, "application/vnd.oci.image.layer.v1.tar");
 });
 
+test("a file that changed size after it was listed fails the layer, small (read at once) or large (streamed)", async () => {
+  for (const size of [1000, 300 * 1024]) {
+    for (const change of ["grew", "shrank"] as const) {
+      const a = await dir();
+      await fs.writeFile(join(a, "f"), Buffer.alloc(size, 1));
+      const entries: LayerEntry[] = [];
+      for await (const e of walkTree(a, { xattrs: false })) entries.push(e);
+      await fs.writeFile(join(a, "f"), Buffer.alloc(change === "grew" ? size + 10 : size - 10, 1));
+      try {
+        await createLayer(store, entries);
+        assert.unreachable(`${size} ${change}`);
+      } catch (e) {
+        assert.match((e as Error).message, new RegExp(`${change} while being archived`), `${size} ${change}`);
+      }
+    }
+  }
+  // Small and large files both round trip byte for byte.
+  const b = await dir();
+  await fs.writeFile(join(b, "small"), Buffer.from("x".repeat(100)));
+  await fs.writeFile(join(b, "large"), Buffer.alloc(600 * 1024, 7));
+  const l = await createLayerFromDir(store, b, { xattrs: false });
+  const out = await dir();
+  await applyLayer(out, await store.openBlob(l.descriptor.digest));
+  assert.ok((await fs.readFile(join(out, "small"))).equals(Buffer.from("x".repeat(100))));
+  assert.ok((await fs.readFile(join(out, "large"))).equals(Buffer.alloc(600 * 1024, 7)));
+});
+
 test.after(async () => {
   await store.close();
   await fs.rm(work, { recursive: true, force: true });
