@@ -2,8 +2,10 @@
 //
 // Usage: node dist/bench/layersBuild.js [RUNS=5]
 // The busybox base is built first from the host's static busybox (FROM scratch, COPY, RUN --install).
-// Times are wall clock of the whole CLI process (Node start-up included), median of RUNS; the
-// in-process build time (from --progress json) is shown beside it.
+// Times are wall clock of the whole `vmspec` command (bin/vmspec: launcher, Node start-up included),
+// median of RUNS; beside them, from the --progress json lines' process-relative marks: start-up to
+// the first step, the build itself, and the exit after the result is printed. Node's bare start-up
+// (`node -e 0`) is printed for reference.
 import * as fs from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +13,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 
 const runs = Number(process.argv[2] ?? 5);
 const bin = new URL("../../bin/vmspec.js", import.meta.url).pathname;
+// The installed `vmspec` command (package.json "bin"): the sh launcher that starts bin/vmspec.js.
+const launcher = new URL("../../bin/vmspec", import.meta.url).pathname;
 const work = await fs.mkdtemp(join(tmpdir(), "vmspec-bench-build-"));
 const store = join(work, "store");
 const busybox = execFileSync("sh", ["-c", "command -v busybox"], { encoding: "utf8" }).trim();
@@ -28,27 +32,58 @@ for (let i = 0; i < 10; i++) await fs.writeFile(join(ctx, "small", `f${i}`), `fi
 const spec = 'FROM busybox\nRUN echo hello > /hello.txt\nCOPY small /small/\nENV APP=bench\nCMD ["cat", "/hello.txt"]\n';
 await fs.writeFile(join(ctx, "Dockerfile"), spec);
 
-function once(extra: string[]): { wall: number; inproc: number } {
+/** One timed `vmspec build`: wall clock, plus the in-process marks of its --progress json lines. */
+interface Run {
+  wall: number;
+  /** Process start → first step started (Node start-up, module loading, IR, store, lock). */
+  firstStep: number;
+  /** The build itself (the `built` line's durationMs). */
+  inproc: number;
+  /** `built` line written → process gone (exit, as seen by the parent). */
+  exit: number;
+}
+function once(extra: string[]): Run {
   const t = process.hrtime.bigint();
-  const r = spawnSync("node", [bin, "build", "--store", store, "--progress", "json", ...extra, ctx], { encoding: "utf8" });
+  const r = spawnSync(launcher, ["build", "--store", store, "--progress", "json", ...extra, ctx], { encoding: "utf8" });
   const wall = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
-  const built = r.stderr.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { status: string; durationMs?: number }).find((e) => e.status === "built");
-  return { wall, inproc: built?.durationMs ?? NaN };
+  const events = r.stderr.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { status: string; durationMs?: number; atMs: number });
+  const built = events.find((e) => e.status === "built");
+  const first = events.find((e) => e.status === "start");
+  return { wall, firstStep: first?.atMs ?? NaN, inproc: built?.durationMs ?? NaN, exit: built ? wall - built.atMs : NaN };
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
 
-const cold: { wall: number; inproc: number }[] = [];
-const cached: { wall: number; inproc: number }[] = [];
+/** Median wall time of running `cmd` (Node's own start-up, for reference). */
+function startup(cmd: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const xs: number[] = [];
+  for (let i = 0; i < Math.max(runs, 5); i++) {
+    const t = process.hrtime.bigint();
+    spawnSync(cmd[0]!, cmd.slice(1), { env });
+    xs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return median(xs);
+}
+
+const cold: Run[] = [];
+const cached: Run[] = [];
 for (let i = 0; i < runs; i++) {
   cold.push(once(["--no-cache"]));
   cached.push(once([]));
 }
-const row = (name: string, xs: { wall: number; inproc: number }[]): string =>
-  `${name.padEnd(34)} ${(median(xs.map((x) => x.wall)) / 1000).toFixed(3)} s wall   (build itself ${(median(xs.map((x) => x.inproc)) / 1000).toFixed(3)} s)`;
+const row = (name: string, xs: Run[]): string => {
+  const m = (k: keyof Run): number => median(xs.map((x) => x[k]));
+  return `${name.padEnd(34)} ${(m("wall") / 1000).toFixed(3)} s wall   (build itself ${(m("inproc") / 1000).toFixed(3)} s)\n` +
+    `${"".padEnd(34)}   start-up to first step ${ms(m("firstStep"))}, build ${ms(m("inproc"))}, exit ${ms(m("exit"))} (medians)`;
+};
 console.log(`4-step spec on a busybox base, median of ${runs} runs, load average ${(await fs.readFile("/proc/loadavg", "utf8")).split(" ")[0]}`);
 console.log(row("vmspec build --no-cache (cold)", cold));
 console.log(row("vmspec build (fully cached)", cached));
+const noCa = { ...process.env };
+delete noCa.NODE_EXTRA_CA_CERTS;
+console.log(`${"for reference: node -e 0".padEnd(34)} ${ms(startup([process.execPath, "-e", "0"], noCa))} without NODE_EXTRA_CA_CERTS` +
+  (process.env.NODE_EXTRA_CA_CERTS ? `, ${ms(startup([process.execPath, "-e", "0"]))} with it (set here; bin/vmspec defers it)` : ""));
 
 if (spawnSync("sh", ["-c", "command -v buildah"]).status === 0) {
   const cf = join(work, "buildah");

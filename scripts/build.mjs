@@ -1,4 +1,4 @@
-// Builds the project: TypeScript → dist/ (tsc), the `vmspec run` start-up bundle (esbuild), then
+// Builds the project: TypeScript → dist/ (tsc), the CLI start-up bundle dist/bundle/ (esbuild), then
 // AssemblyScript → wasm for the emulator core.
 // Runs on `npm install` (prepare) and before `npm test`. Fails on any type error.
 import { spawnSync } from "node:child_process";
@@ -18,7 +18,93 @@ function run(cmd, args) {
 }
 
 run(bin("tsc"), ["-p", "tsconfig.json"]);
+await bundleCli();
 await bundleRunCommand();
+
+/**
+ * CLI start-up: tsc leaves the CLI as hundreds of ES modules (the compiler alone pulls in ~700
+ * through chevrotain's lodash-es), and Node resolves, stats, reads, compiles and links each one
+ * separately: about 0.3 s before a `vmspec build --no-cache` does any work. esbuild folds the CLI
+ * into dist/bundle/: main.js (the command table) and one chunk per command, with code shared by
+ * commands in shared chunks; every dynamic import() stays a lazy chunk (the compiler for a build
+ * whose IR is cached, the emulator, the LSP, `--emit ts`), and the heavy or CommonJS packages
+ * (typescript, ts-morph, prettier, tar-stream, xz-decompress) stay external, loaded on demand.
+ * The tsc output in dist/ stays as it is (tests import it; the bundle does not).
+ *
+ * A bundled module's `import.meta.url` is rewritten to its original file's URL in dist/, so the
+ * paths it computes from it (package.json, the C helper's source, cpu.wasm, the compiler files
+ * the IR cache fingerprints) stay what they are in the unbundled build.
+ */
+/**
+ * sha256 over the compiled compiler and grammar (dist/compiler, dist/grammar: paths and contents)
+ * and the installed chevrotain version: any change to what the bundle's compiler does changes it.
+ */
+async function compilerDigest() {
+  const { createHash } = await import("node:crypto");
+  const { readFileSync, readdirSync } = await import("node:fs");
+  const h = createHash("sha256");
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".js")) h.update(`${relative(root, p)}\0`).update(readFileSync(p)).update("\0");
+    }
+  };
+  for (const top of ["compiler", "grammar"]) walk(join(root, "dist", top));
+  h.update(readFileSync(join(root, "node_modules", "chevrotain", "package.json")));
+  return h.digest("hex");
+}
+
+async function bundleCli() {
+  const esbuild = await import("esbuild");
+  const { readFile } = await import("node:fs/promises");
+  const outdir = join(root, "dist", "bundle");
+  rmSync(outdir, { recursive: true, force: true });
+  const distJs = new RegExp(`^${join(root, "dist").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/.*\\.js$`);
+  await esbuild.build({
+    entryPoints: { main: join(root, "dist", "cli", "main.js") },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    chunkNames: "chunk-[hash]",
+    // The IR cache's compiler identity (runtime/build/irCache.ts): what the bundle's compiler is made of.
+    define: { VMSPEC_BUNDLED_COMPILER_FINGERPRINT: JSON.stringify(await compilerDigest()) },
+    // Loaded on demand by the few commands that need them; CommonJS packages are not bundled into
+    // ES modules (their require() calls would not survive).
+    external: ["typescript", "ts-morph", "prettier", "prettier/*", "tar-stream", "xz-decompress", "esbuild"],
+    sourcemap: false,
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "vmspec-module-url",
+        setup(b) {
+          // `vmspec run` has its own bundle (bundleRunCommand, replacing dist/cli/commands/run.js):
+          // the command table imports that one rather than a second copy.
+          b.onResolve({ filter: /^\.\/run\.js$/ }, (args) => {
+            if (args.kind !== "dynamic-import" || !args.importer.endsWith(join("cli", "commands", "index.js"))) return undefined;
+            return { path: relative(outdir, join(args.resolveDir, args.path)), external: true };
+          });
+          b.onLoad({ filter: distJs }, async (args) => {
+            const contents = await readFile(args.path, "utf8");
+            if (!contents.includes("import.meta")) return { contents, loader: "js" };
+            // A real parse (not a text replacement): `import.meta.url` inside strings is left alone.
+            const r = await esbuild.transform(contents, {
+              loader: "js",
+              format: "esm",
+              define: { "import.meta.url": "__vmspecModuleUrl" },
+            });
+            const rel = relative(outdir, args.path);
+            const decl = `const __vmspecModuleUrl = new URL(${JSON.stringify(rel)}, import.meta.url).href;\n`;
+            return { contents: decl + r.code, loader: "js" };
+          });
+        },
+      },
+    ],
+  });
+}
 
 /**
  * `vmspec run` start-up: tsc leaves its hot path as ~20 ES modules, and Node resolves, reads,

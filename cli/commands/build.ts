@@ -6,7 +6,7 @@ import type { Ir } from "../../compiler/ir/types.js";
 import { one, parseArgs } from "../args.js";
 import { COMPILE_OPTIONS, compileOptionsFrom } from "../compileOptions.js";
 import { build, type ProgressEvent } from "../../runtime/build/builder.js";
-import { jsonRenderer, plainRenderer, ttyRenderer, type ProgressRenderer } from "../../runtime/build/progress.js";
+import { jsonRenderer, plainRenderer, sinceStart, ttyRenderer, type ProgressRenderer } from "../../runtime/build/progress.js";
 import { BuildError } from "../../runtime/build/errors.js";
 import { defaultExecutors } from "../../runtime/build/executors.js";
 import { ImageError } from "../../runtime/image/errors.js";
@@ -196,6 +196,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const store = await openStore(one(p, "store"));
+  // The build holds the store's writer lock (the builder takes it first): ask for it now, so the
+  // wait overlaps loading the IR; a failure surfaces where the builder awaits it.
+  store.hold().catch(() => undefined);
   // A cached IR (same spec text, options, sources and compiler build) spares loading the compiler.
   const irKey = irCacheKey(specPath, text, copts);
   let ir: Ir | undefined = p.flags.has("no-cache") ? undefined : await loadCachedIr(store, irKey);
@@ -278,7 +281,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       if (o.type === "oci") await (await import("../../runtime/image/layout.js")).exportLayout(store, res.manifest, o.dest, o.name ?? (tags[0] ? tags[0].slice(tags[0].lastIndexOf(":") + 1) : "latest"));
       else await (await import("../../runtime/image/dockerArchive.js")).exportDockerArchive(store, res.manifest, o.name ? [normalizeTag(o.name)] : tags, o.dest);
     }
-    if (progress === "json") process.stderr.write(JSON.stringify({ status: "built", digest: res.manifest.digest, steps: res.steps, cached: res.cached, tags, durationMs: performance.now() - t0 }) + "\n");
+    if (progress === "json") process.stderr.write(JSON.stringify({ status: "built", digest: res.manifest.digest, steps: res.steps, cached: res.cached, tags, durationMs: performance.now() - t0, atMs: sinceStart() }) + "\n");
     else log(`built ${res.manifest.digest} (${res.steps} steps, ${res.cached} cached) in ${((performance.now() - t0) / 1000).toFixed(2)}s${tags.length ? `, tagged ${tags.join(", ")}` : ""}\n`);
     process.stdout.write(`${res.manifest.digest}\n`);
     return 0;

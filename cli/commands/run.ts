@@ -14,6 +14,7 @@ import {
 } from "../../runtime/container/index.js";
 import { newContainerId } from "../../runtime/container/process.js";
 import type { ContainerRecord } from "../../runtime/container/records.js";
+import { adoptDeferredExtraCaCerts, vmspecChildEnv } from "../../runtime/packages/extraCa.js";
 
 /** `vmspec run --help`. */
 export const HELP = `Usage: vmspec run [OPTIONS] IMAGE|SPEC [COMMAND [ARG...]]
@@ -274,7 +275,7 @@ export function isSpecPath(arg: string): boolean {
 async function buildSpec(spec: string, store: string | undefined): Promise<string> {
   const bin = fileURLToPath(new URL("../../../bin/vmspec.js", import.meta.url));
   const args = [bin, "build", "--progress", "quiet", ...(store !== undefined ? ["--store", store] : []), spec];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: vmspecChildEnv() });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((res) => child.on("close", res));
@@ -374,6 +375,9 @@ const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "
 
 /** Runs `vmspec run`. */
 export async function run(argv: readonly string[]): Promise<number> {
+  // bin/vmspec.js starts this bundled module directly (not through cli/main.ts): take over a
+  // NODE_EXTRA_CA_CERTS the launcher deferred, so the processes a run starts see it as set.
+  adoptDeferredExtraCaCerts();
   const o = parseRunArgs(argv);
   if (typeof o === "string") {
     process.stderr.write(`vmspec run: ${o}\n\n${HELP}`);
@@ -439,7 +443,7 @@ async function detach(argv: readonly string[], o: RunOptions, r: Resolved): Prom
   const child = spawn(process.execPath, [bin, "run", ...argv], {
     detached: true,
     stdio: ["ignore", fd, fd],
-    env: { ...process.env, VMSPEC_DETACHED_ID: id },
+    env: { ...vmspecChildEnv(), VMSPEC_DETACHED_ID: id },
   });
   child.unref();
   writeRecord({ ...record, pid: child.pid ?? 0 });

@@ -9,13 +9,18 @@ import { digestOf } from "../image/digest.js";
 import type { Store } from "../image/store.js";
 
 let fingerprint: string | undefined;
+declare const VMSPEC_BUNDLED_COMPILER_FINGERPRINT: string | undefined;
 
 /**
  * A fingerprint of the compiler as installed: name, size and mtime of every file of the compiled
- * `compiler/` and `grammar/` directories. Any rebuild of the compiler changes it.
+ * `compiler/` and `grammar/` directories (any rebuild of the compiler changes it); in the bundled
+ * CLI, the digest of the compiler it was bundled from.
  */
 export function compilerFingerprint(): string {
   if (fingerprint) return fingerprint;
+  // The bundled CLI (dist/bundle/) carries the compiler it was bundled from: scripts/build.mjs
+  // defines this as the sha256 of those files' contents (no directory walk at every build).
+  if (typeof VMSPEC_BUNDLED_COMPILER_FINGERPRINT === "string") return (fingerprint = VMSPEC_BUNDLED_COMPILER_FINGERPRINT);
   const h = createHash("sha256");
   const here = fileURLToPath(new URL(".", import.meta.url));
   for (const top of ["compiler", "grammar"]) {

@@ -21,9 +21,14 @@ export function plainRenderer(write: (s: string) => void): ProgressRenderer {
   };
 }
 
-/** One JSON object per event (`--progress json`). */
+/** Milliseconds since this process started (0.1 ms resolution): `atMs` of `--progress json` lines. */
+export function sinceStart(): number {
+  return Math.round(performance.now() * 10) / 10;
+}
+
+/** One JSON object per event (`--progress json`), with `atMs` (see `sinceStart`). */
 export function jsonRenderer(write: (s: string) => void): ProgressRenderer {
-  return { event: (ev) => write(JSON.stringify(ev) + "\n"), end() {} };
+  return { event: (ev) => write(JSON.stringify({ ...ev, atMs: sinceStart() }) + "\n"), end() {} };
 }
 
 /**

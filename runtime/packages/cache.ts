@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { DigestMismatchError, FetchError } from "./errors.js";
+import { deferredCaOptions } from "./extraCa.js";
 
 /** The environment variable overriding the cache directory. */
 export const CACHE_ENV = "VMSPEC_CACHE";
@@ -137,19 +138,67 @@ export class BlobCache {
   }
 }
 
-/** GETs `url` with Node's fetch and returns the body as a Node stream. Throws `FetchError`. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+/** No response headers or body bytes for this long: the download fails (as Node's fetch does). */
+const IDLE_TIMEOUT_MS = 300_000;
+
+/**
+ * GETs `url` (http or https, following up to 20 redirects) and returns the response body as a
+ * Node stream; no Accept-Encoding is sent, so the bytes are the file's own. Throws `FetchError`.
+ *
+ * node:http(s) rather than the global fetch: fetch cannot be given CA certificates in Node 20, and
+ * HTTPS must trust NODE_EXTRA_CA_CERTS even when the launcher deferred it (extraCa.ts). When it
+ * did, HTTPS requests carry Node's bundled roots plus that file's certificates, loaded on the first
+ * HTTPS request; otherwise Node's default store (which then already holds them) is used.
+ */
 export async function httpGet(url: string): Promise<Readable> {
-  let res: Response;
-  try {
-    res = await fetch(url, { redirect: "follow" });
-  } catch (e) {
-    throw new FetchError(url, undefined, (e as Error).cause ?? e);
+  let target = url;
+  for (let hop = 0; ; hop++) {
+    let u: URL;
+    try {
+      u = new URL(target);
+    } catch (e) {
+      throw new FetchError(url, undefined, e);
+    }
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw new FetchError(url, undefined, new Error(`unsupported URL scheme ${u.protocol}`));
+    const res = await getOnce(u).catch((e: unknown) => {
+      throw new FetchError(url, undefined, e);
+    });
+    const status = res.statusCode ?? 0;
+    const location = res.headers.location;
+    if (REDIRECTS.has(status) && location !== undefined) {
+      res.resume();
+      if (hop >= MAX_REDIRECTS) throw new FetchError(url, undefined, new Error(`more than ${MAX_REDIRECTS} redirects`));
+      target = new URL(location, u).href;
+      continue;
+    }
+    if (status < 200 || status > 299) {
+      res.resume();
+      throw new FetchError(url, status);
+    }
+    return res;
   }
-  if (!res.ok || res.body === null) {
-    await res.body?.cancel();
-    throw new FetchError(url, res.status);
-  }
-  return Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>);
+}
+
+let extraCaAgent: import("node:https").Agent | undefined;
+
+/** One GET without redirects: resolves with the response once its headers arrived. */
+async function getOnce(u: URL): Promise<import("node:http").IncomingMessage> {
+  let get: typeof import("node:http").get;
+  let agent: import("node:http").Agent | undefined;
+  if (u.protocol === "https:") {
+    const https = await import("node:https");
+    const ca = await deferredCaOptions();
+    if (ca !== undefined) agent = extraCaAgent ??= new https.Agent({ keepAlive: true, ...ca });
+    get = https.get;
+  } else get = (await import("node:http")).get;
+  return new Promise((ok, fail) => {
+    const req = get(u, { ...(agent !== undefined ? { agent } : {}), timeout: IDLE_TIMEOUT_MS }, ok);
+    req.on("error", fail);
+    // An idle socket (no headers, or later no body bytes) ends the request; a started body errors.
+    req.on("timeout", () => req.destroy(new Error(`no data for ${IDLE_TIMEOUT_MS / 1000} s`)));
+  });
 }
 
 /** GETs `url` into memory. Throws `FetchError`. */

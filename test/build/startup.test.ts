@@ -1,7 +1,9 @@
-// Start-up cost of a fully cached `vmspec build`: which of our modules it loads (recorded by an ESM resolve hook).
+// Start-up cost of a fully cached `vmspec build`: which of our modules it loads (recorded by an ESM
+// resolve hook; for the bundled CLI, the modules inside the chunks it loads).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -11,8 +13,19 @@ const root = new URL("../../../", import.meta.url).pathname;
 const bin = join(root, "bin", "vmspec.js");
 const work = await fs.mkdtemp(join(tmpdir(), "vmspec-build-startup-"));
 
+/**
+ * The dist/ modules a loaded file holds: itself, or for a chunk of the CLI bundle (dist/bundle/)
+ * the modules esbuild folded into it (it heads each one with a `// dist/<path>.js` comment).
+ */
+function sourcesOf(url: string): string[] {
+  const rel = url.replace(/^.*\/dist\//, "");
+  if (!rel.startsWith("bundle/")) return [rel];
+  const text = readFileSync(new URL(url), "utf8");
+  return [...text.matchAll(/^\/\/ dist\/(\S+\.js)$/gm)].map((m) => m[1]!);
+}
+
 /** Runs `vmspec build` with a resolve hook that appends every resolved dist/ module URL to `log`. */
-async function tracedBuild(args: string[], log: string): Promise<{ exitCode: number; stderr: string; modules: string[] }> {
+async function tracedBuild(args: string[], log: string): Promise<{ exitCode: number; stderr: string; modules: string[]; files: number }> {
   const hooks = join(work, "hooks.mjs");
   const register = join(work, "register.mjs");
   await fs.writeFile(
@@ -23,7 +36,7 @@ async function tracedBuild(args: string[], log: string): Promise<{ exitCode: num
   await fs.rm(log, { force: true });
   const r = await execa("node", ["--import", register, bin, "build", ...args], { reject: false, cwd: root });
   const text = await fs.readFile(log, "utf8").catch(() => "");
-  return { exitCode: r.exitCode ?? -1, stderr: r.stderr, modules: [...new Set(text.split("\n").filter(Boolean).map((u) => u.replace(/^.*\/dist\//, "")))] };
+  return { exitCode: r.exitCode ?? -1, stderr: r.stderr, modules: [...new Set(text.split("\n").filter(Boolean).flatMap(sourcesOf))], files: new Set(text.split("\n").filter(Boolean)).size };
 }
 
 test("a fully cached build loads neither the compiler nor the layer writer, extractor, image view or import/export modules", async () => {
@@ -40,6 +53,8 @@ test("a fully cached build loads neither the compiler nor the layer writer, extr
   const heavy = ["compiler/compile.js", "grammar/parser.js", "runtime/image/layer.js", "runtime/image/extract.js", "runtime/build/imageFs.js", "runtime/image/layout.js", "runtime/image/dockerArchive.js", "runtime/packages/index.js", "runtime/container/index.js"];
   assert.equal(again.modules.filter((m) => heavy.includes(m)), [], again.modules.join(" "));
   assert.ok(again.modules.includes("runtime/build/builder.js"));
+  // The CLI runs from its bundle (scripts/build.mjs): a few files, not one per module.
+  assert.ok(again.files < 30 && again.files < again.modules.length, `${again.files} files for ${again.modules.length} modules`);
 });
 
 test.after(async () => {
