@@ -22,18 +22,31 @@ export class VmspecParser extends CstParser {
    * compiler/ast, where each instruction family knows its own argument syntax).
    */
   instruction = this.RULE("instruction", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(Onbuild);
-          this.OPTION(() => this.CONSUME(Nested));
-        },
-      },
-      { ALT: () => this.CONSUME(Keyword) },
-    ]);
-    this.OPTION2(() => this.CONSUME(Args));
-    this.MANY(() => this.CONSUME(Heredoc));
+    this.OR(this.instructionStart);
+    this.OPTION2(this.consumeArgs);
+    this.MANY(this.consumeHeredoc);
   });
+
+  // The rule's inner functions and OR alternatives, made once rather than on every instruction
+  // (chevrotain's documented way to keep a hot rule from allocating closures per call).
+  private readonly consumeNested = (): void => {
+    this.CONSUME(Nested);
+  };
+  private readonly consumeArgs = (): void => {
+    this.CONSUME(Args);
+  };
+  private readonly consumeHeredoc = (): void => {
+    this.CONSUME(Heredoc);
+  };
+  private readonly instructionStart = [
+    {
+      ALT: (): void => {
+        this.CONSUME(Onbuild);
+        this.OPTION(this.consumeNested);
+      },
+    },
+    { ALT: (): void => void this.CONSUME(Keyword) },
+  ];
 }
 
 let shared: VmspecParser | undefined;
