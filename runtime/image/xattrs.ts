@@ -3,22 +3,31 @@
 // A whole tree is read with ONE `getfattr -R -P -h -d -m - -e hex` run (only files that have xattrs
 // are printed), and a batch is written with ONE `setfattr -h --restore`. Without the tools, trees
 // read as having no xattrs and writing xattrs fails with ToolError (callers decide).
-import { spawn, execFileSync } from "node:child_process";
-import { relative } from "node:path";
+import { spawn } from "node:child_process";
+import { accessSync, constants as fsc, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import { ToolError } from "./errors.js";
 
 let available: boolean | undefined;
 
-/** True if getfattr and setfattr are on PATH. */
-export function xattrToolsAvailable(): boolean {
-  if (available === undefined) {
+/** True if `name` is an executable file in a $PATH directory (what `command -v` finds). */
+function onPath(name: string): boolean {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    if (dir === "") continue;
     try {
-      execFileSync("sh", ["-c", "command -v getfattr && command -v setfattr"], { stdio: "ignore" });
-      available = true;
+      const p = join(dir, name);
+      accessSync(p, fsc.X_OK);
+      if (statSync(p).isFile()) return true;
     } catch {
-      available = false;
+      /* not here */
     }
   }
+  return false;
+}
+
+/** True if getfattr and setfattr are on PATH (looked up once, without starting a process). */
+export function xattrToolsAvailable(): boolean {
+  available ??= onPath("getfattr") && onPath("setfattr");
   return available;
 }
 
