@@ -2,8 +2,8 @@
 import { createReadStream, readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { constants as zc, createGzip } from "node:zlib";
-import { DigestStream, type Digest } from "./digest.js";
+import { constants as zc, createGzip, gzipSync, type ZlibOptions } from "node:zlib";
+import { DigestStream, digestOf, type Digest } from "./digest.js";
 import { ImageError, ioError } from "./errors.js";
 import { walkTree, type LayerEntry, type WalkOptions } from "./layerEntries.js";
 import { MT_OCI_LAYER_GZIP, MT_OCI_LAYER_TAR } from "./mediaTypes.js";
@@ -90,21 +90,58 @@ export async function* tarStream(entries: AsyncIterable<LayerEntry> | Iterable<L
 }
 
 /**
+ * Layers whose tar is at most this big are assembled in memory and compressed with one zlib call:
+ * a small RUN or COPY layer otherwise spends most of its time in stream plumbing (a 12 KiB layer:
+ * ~2 ms through the pipeline, ~0.1 ms at once). The bytes are the same either way: zlib's output
+ * depends only on the input and the options, not on how the input was split into writes.
+ */
+const IN_MEMORY_LAYER = 1 << 20;
+
+/**
  * Writes a layer made of `entries` into the store, streaming: tar → (diff_id hash) → gzip →
  * (digest hash) → blob temp file. Returns its descriptor and diff_id. The same entries and options
- * give the same bytes, hence the same digests.
+ * give the same bytes, hence the same digests. Only a layer under 1 MiB of tar is held in memory.
  */
 export async function createLayer(store: Store, entries: AsyncIterable<LayerEntry> | Iterable<LayerEntry>, opts: CreateLayerOptions = {}): Promise<Layer> {
   const compression = opts.compression ?? "gzip";
-  const tar = Readable.from(tarStream(entries), { objectMode: false, highWaterMark: 1 << 20 });
+  // gzip header: mtime 0, no name (zlib's defaults), so output depends only on the tar bytes and level.
+  const gzipOptions: ZlibOptions = { level: opts.gzipLevel ?? 6, chunkSize: 1 << 16, strategy: zc.Z_DEFAULT_STRATEGY };
+  const chunks = tarStream(entries);
+  const head: Uint8Array[] = [];
+  let headSize = 0;
+  for (;;) {
+    if (headSize > IN_MEMORY_LAYER) break;
+    const r = await chunks.next();
+    if (r.done) {
+      const tarBytes = Buffer.concat(head);
+      const body = compression === "none" ? tarBytes : gzipSync(tarBytes, gzipOptions);
+      const blob = await store.putBlob(body);
+      return { descriptor: { mediaType: compression === "none" ? MT_OCI_LAYER_TAR : MT_OCI_LAYER_GZIP, digest: blob.digest, size: blob.size }, diffId: digestOf(tarBytes), uncompressedSize: tarBytes.length };
+    }
+    head.push(r.value);
+    headSize += r.value.length;
+  }
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    try {
+      yield* head;
+      head.length = 0;
+      for (;;) {
+        const r = await chunks.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      await chunks.return(undefined);
+    }
+  }
+  const tar = Readable.from(rest(), { objectMode: false, highWaterMark: 1 << 20 });
   const diff = new DigestStream({ highWaterMark: 1 << 20 });
   if (compression === "none") {
     const [, blob] = await Promise.all([pipeline(tar, diff), store.putBlob(diff)]);
     const r = diff.result();
     return { descriptor: { mediaType: MT_OCI_LAYER_TAR, digest: blob.digest, size: blob.size }, diffId: r.digest, uncompressedSize: r.size };
   }
-  // gzip header: mtime 0, no name (zlib's defaults), so output depends only on the tar bytes and level.
-  const gz = createGzip({ level: opts.gzipLevel ?? 6, chunkSize: 1 << 16, strategy: zc.Z_DEFAULT_STRATEGY });
+  const gz = createGzip(gzipOptions);
   const [, blob] = await Promise.all([pipeline(tar, diff, gz), store.putBlob(gz)]);
   const r = diff.result();
   return { descriptor: { mediaType: MT_OCI_LAYER_GZIP, digest: blob.digest, size: blob.size }, diffId: r.digest, uncompressedSize: r.size };

@@ -221,6 +221,28 @@ test("a file that changed size after it was listed fails the layer, small (read 
   assert.ok((await fs.readFile(join(out, "large"))).equals(Buffer.alloc(600 * 1024, 7)));
 });
 
+test("small layers (built in memory) and large ones (streamed) are the gzip of the same tar bytes", async () => {
+  const { tarStream } = await import("../../runtime/image/layer.js");
+  const { gzipSync, constants } = await import("node:zlib");
+  for (const fileSize of [3000, 700 * 1024]) {
+    const a = await dir();
+    // Two files: a small tree stays under the 1 MiB in-memory limit, the large one crosses it mid-file.
+    await fs.writeFile(join(a, "one"), Buffer.alloc(fileSize, 1));
+    await fs.writeFile(join(a, "two"), Buffer.from(Array.from({ length: fileSize }, (_, i) => (i * 7) % 251)));
+    const entries: LayerEntry[] = [];
+    for await (const e of walkTree(a, { xattrs: false })) entries.push(e);
+    const chunks: Uint8Array[] = [];
+    for await (const c of tarStream(entries)) chunks.push(c);
+    const tar = Buffer.concat(chunks);
+    const l = await createLayer(store, entries);
+    assert.is(l.diffId, digestOf(tar), `diff_id, ${fileSize}`);
+    assert.is(l.uncompressedSize, tar.length);
+    assert.is(l.descriptor.digest, digestOf(gzipSync(tar, { level: 6, chunkSize: 1 << 16, strategy: constants.Z_DEFAULT_STRATEGY })), `digest, ${fileSize}`);
+    const plain = await createLayer(store, entries, { compression: "none" });
+    assert.is(plain.descriptor.digest, digestOf(tar));
+  }
+});
+
 test.after(async () => {
   await store.close();
   await fs.rm(work, { recursive: true, force: true });
