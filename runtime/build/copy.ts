@@ -1,6 +1,6 @@
 // COPY/ADD: plans the layer entries for a FileCopyOp (dest semantics, --chown/--chmod/--exclude/--parents/--link, ADD archives).
 import * as fs from "node:fs/promises";
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join, posix } from "node:path";
 import { tmpdir } from "node:os";
@@ -139,7 +139,7 @@ export function fileHashStats(): { hashed: number; reused: number } {
  * write changes ctime, which cannot be set back, so a rewritten file is always hashed anew.
  */
 async function hashFile(path: string): Promise<string> {
-  const st = await fs.stat(path, { bigint: true });
+  const st = statSync(path, { bigint: true });
   const id = `${path}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
   const known = fileHashes.get(id);
   if (known !== undefined) {
