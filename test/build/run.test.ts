@@ -133,6 +133,30 @@ run("RUN layers keep xattrs and opaque dirs: reported by the built-in runtime, t
   assert.is(digests[0], digests[1], "the built-in runtime's report and getfattr give the same layer");
 });
 
+run("a parent layer is unpacked for RUN only after its blob verified: a tampered blob fails the step and leaves no snapshot", async () => {
+  const store = await Store.open(fresh());
+  const ctx = await context();
+  const base = await buildSpec(store, ctx, BASE);
+  const img = await readImage(store, base.manifest);
+  const unpacked = join(store.root, ".vmspec", "unpacked");
+  await fs.rm(unpacked, { recursive: true, force: true });
+  // Change one byte of busybox inside the first layer and re-gzip it: a valid archive whose
+  // bytes no longer match the digest it is stored under.
+  const { gunzipSync, gzipSync } = await import("node:zlib");
+  const layer = img.layers[0]!;
+  const tar = gunzipSync(await fs.readFile(store.blobPath(layer.digest)));
+  tar[tar.length - 20_000] ^= 0xff;
+  await fs.writeFile(store.blobPath(layer.digest), gzipSync(tar));
+  try {
+    await buildSpec(store, ctx, `${BASE}RUN true\n`, { noCache: true });
+    assert.unreachable("built on a tampered layer");
+  } catch (e) {
+    assert.match(String(e), /digest|sha256/i);
+  }
+  assert.equal(await fs.readdir(unpacked).catch(() => []), []);
+  await store.close();
+});
+
 run("independent stages run concurrently", async () => {
   const store = await Store.open(fresh());
   const ctx = await context();
