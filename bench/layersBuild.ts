@@ -7,6 +7,7 @@
 // the first step, the build itself, and the exit after the result is printed. Node's bare start-up
 // (`node -e 0`) is printed for reference.
 import * as fs from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -41,16 +42,25 @@ interface Run {
   inproc: number;
   /** `built` line written → process gone (exit, as seen by the parent). */
   exit: number;
+  /** CPU time (user + sys) of the process tree, when GNU time is installed. */
+  cpu: number;
 }
+// GNU time, when installed, adds the CPU time (user + sys, 10 ms resolution: read the mean) of
+// the whole process tree; it is in the timed span too (one more fork/exec, about a millisecond).
+const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 function once(extra: string[]): Run {
+  const argv = [launcher, "build", "--store", store, "--progress", "json", ...extra, ctx];
+  const full = gnuTime ? [gnuTime, "-f", "vmspec-bench-cpu %U %S", ...argv] : argv;
   const t = process.hrtime.bigint();
-  const r = spawnSync(launcher, ["build", "--store", store, "--progress", "json", ...extra, ctx], { encoding: "utf8" });
+  const r = spawnSync(full[0]!, full.slice(1), { encoding: "utf8" });
   const wall = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
-  const events = r.stderr.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { status: string; durationMs?: number; atMs: number });
+  const lines = r.stderr.split("\n");
+  const events = lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { status: string; durationMs?: number; atMs: number });
+  const cpu = /vmspec-bench-cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
   const built = events.find((e) => e.status === "built");
   const first = events.find((e) => e.status === "start");
-  return { wall, firstStep: first?.atMs ?? NaN, inproc: built?.durationMs ?? NaN, exit: built ? wall - built.atMs : NaN };
+  return { wall, firstStep: first?.atMs ?? NaN, inproc: built?.durationMs ?? NaN, exit: built ? wall - built.atMs : NaN, cpu: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN };
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
@@ -75,7 +85,8 @@ for (let i = 0; i < runs; i++) {
 const row = (name: string, xs: Run[]): string => {
   const m = (k: keyof Run): number => median(xs.map((x) => x[k]));
   return `${name.padEnd(34)} ${(m("wall") / 1000).toFixed(3)} s wall   (build itself ${(m("inproc") / 1000).toFixed(3)} s)\n` +
-    `${"".padEnd(34)}   start-up to first step ${ms(m("firstStep"))}, build ${ms(m("inproc"))}, exit ${ms(m("exit"))} (medians)`;
+    `${"".padEnd(34)}   start-up to first step ${ms(m("firstStep"))}, build ${ms(m("inproc"))}, exit ${ms(m("exit"))} (medians)` +
+    (gnuTime ? `; CPU ${ms(xs.reduce((a, x) => a + x.cpu, 0) / xs.length)} (mean)` : "");
 };
 console.log(`4-step spec on a busybox base, median of ${runs} runs, load average ${(await fs.readFile("/proc/loadavg", "utf8")).split(" ")[0]}`);
 console.log(row("vmspec build --no-cache (cold)", cold));

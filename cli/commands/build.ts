@@ -201,11 +201,12 @@ export async function run(argv: readonly string[]): Promise<number> {
   store.hold().catch(() => undefined);
   // A cached IR (same spec text, options, sources and compiler build) spares loading the compiler.
   const irKey = irCacheKey(specPath, text, copts);
-  let ir: Ir | undefined = p.flags.has("no-cache") ? undefined : await loadCachedIr(store, irKey);
+  const cached = p.flags.has("no-cache") ? undefined : await loadCachedIr(store, irKey);
+  let ir: Ir | undefined = cached?.ir;
   // A base that gained ONBUILD triggers since the IR was cached: compile again.
   if (ir && (await findOnBuildTriggers(ir, text, store, contexts).catch(() => [])).length > 0) ir = undefined;
   let texts: string[];
-  if (ir) texts = await Promise.all(ir.sourceMap.files.map((f) => import("node:fs/promises").then((m) => m.readFile(f.path, "utf8")).catch(() => "")));
+  if (ir && cached) texts = cached.texts;
   else {
     const { compile } = await import("../../compiler/compile.js");
     const { fsReader, renderDiagnostics, sourcesOf, summary } = await import("../diagnostics.js");

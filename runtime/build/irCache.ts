@@ -1,6 +1,6 @@
 // A cache of compiled IR keyed by spec text, options and compiler build, so a cached rebuild need not load the compiler.
 import * as fs from "node:fs/promises";
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -55,23 +55,28 @@ function dir(store: Store): string {
 
 /**
  * The cached IR for `key`, if present and every source file it was compiled from (the root spec
- * and INCLUDEd files, `sourceMap.files`) still has the recorded digest.
+ * and INCLUDEd files, `sourceMap.files`) still has the recorded digest; with the texts of those
+ * files (as read for the check, in `sourceMap.files` order). Synchronous reads: a handful of small
+ * files, each an async thread-pool round trip otherwise.
  */
-export async function loadCachedIr(store: Store, key: string): Promise<Ir | undefined> {
+export async function loadCachedIr(store: Store, key: string): Promise<{ ir: Ir; texts: string[] } | undefined> {
   let ir: Ir;
   try {
-    ir = JSON.parse(await fs.readFile(join(dir(store), `${key}.json`), "utf8")) as Ir;
+    ir = JSON.parse(readFileSync(join(dir(store), `${key}.json`), "utf8")) as Ir;
   } catch {
     return undefined;
   }
+  const texts: string[] = [];
   for (const f of ir.sourceMap?.files ?? []) {
     try {
-      if (digestOf(await fs.readFile(f.path, "utf8")) !== f.digest) return undefined;
+      const text = readFileSync(f.path, "utf8");
+      if (digestOf(text) !== f.digest) return undefined;
+      texts.push(text);
     } catch {
       return undefined;
     }
   }
-  return ir;
+  return { ir, texts };
 }
 
 /** Stores an IR (only IRs compiled without diagnostics should be cached). Atomic. */
