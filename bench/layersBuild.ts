@@ -3,9 +3,10 @@
 // Usage: node dist/bench/layersBuild.js [RUNS=5]
 // The busybox base is built first from the host's static busybox (FROM scratch, COPY, RUN --install).
 // Times are wall clock of the whole `vmspec` command (bin/vmspec: launcher, Node start-up included),
-// median of RUNS; beside them, from the --progress json lines' process-relative marks: start-up to
-// the first step, the build itself, and the exit after the result is printed. Node's bare start-up
-// (`node -e 0`) is printed for reference.
+// median of RUNS; beside them, from the --progress json lines' process-relative marks (`atMs`, since
+// Node's time origin): start-up to the first step, the build itself, and the rest (the exit, plus
+// the fork/exec and teardown outside the process's clock). Node's bare start-up (`node -e 0`) is
+// printed for reference.
 import * as fs from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,7 +41,10 @@ interface Run {
   firstStep: number;
   /** The build itself (the `built` line's durationMs). */
   inproc: number;
-  /** `built` line written → process gone (exit, as seen by the parent). */
+  /**
+   * `built` line written → process gone, as seen by the parent: the exit itself (~1 ms) plus what
+   * lies outside the process's own clock (fork/exec before Node's time origin, teardown after exit).
+   */
   exit: number;
   /** CPU time (user + sys) of the process tree, when GNU time is installed. */
   cpu: number;
@@ -85,7 +89,7 @@ for (let i = 0; i < runs; i++) {
 const row = (name: string, xs: Run[]): string => {
   const m = (k: keyof Run): number => median(xs.map((x) => x[k]));
   return `${name.padEnd(34)} ${(m("wall") / 1000).toFixed(3)} s wall   (build itself ${(m("inproc") / 1000).toFixed(3)} s)\n` +
-    `${"".padEnd(34)}   start-up to first step ${ms(m("firstStep"))}, build ${ms(m("inproc"))}, exit ${ms(m("exit"))} (medians)` +
+    `${"".padEnd(34)}   start-up to first step ${ms(m("firstStep"))}, build ${ms(m("inproc"))}, exit and process overhead ${ms(m("exit"))} (medians)` +
     (gnuTime ? `; CPU ${ms(xs.reduce((a, x) => a + x.cpu, 0) / xs.length)} (mean)` : "");
 };
 console.log(`4-step spec on a busybox base, median of ${runs} runs, load average ${(await fs.readFile("/proc/loadavg", "utf8")).split(" ")[0]}`);
