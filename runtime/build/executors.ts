@@ -190,8 +190,8 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
   let before: string | undefined;
   let upper: string | undefined;
   if (useOverlay) {
-    const lower: string[] = [];
-    for (let i = 0; i < ctx.parent.layers.length; i++) lower.push(await unpackedLayer(ctx, ctx.parent, i));
+    // Layers not unpacked yet (a base's first RUN) are extracted concurrently.
+    const lower = await Promise.all(ctx.parent.layers.map((_, i) => unpackedLayer(ctx, ctx.parent, i)));
     if (lower.length === 0) {
       const empty = join(work, "empty");
       await fs.mkdir(empty);
