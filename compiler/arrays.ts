@@ -7,5 +7,12 @@
  * (bench/compile). `slice()` allocates exactly `length` slots; the grown original dies young.
  */
 export function fit<T>(a: T[]): T[] {
-  return a.length === 0 ? a : a.slice();
+  return a.length === 0 ? (EMPTY as unknown as T[]) : a.slice();
 }
+
+/**
+ * The one empty list `fit` returns for every empty input (tens of thousands of empty `devices`,
+ * `files`, `mounts`… in a large spec's IR otherwise cost an array object each). Frozen: the
+ * AST and IR are never modified after they are built, and a stray push() fails loudly.
+ */
+const EMPTY: readonly never[] = Object.freeze([]);

@@ -19,12 +19,15 @@ export function isGitSource(src: string): boolean {
   return URL_RE.test(src) && /\.git\/?$/.test(noFrag);
 }
 
+/** The usual `from` of a copy op, one shared (frozen) object rather than one per op. */
+const FROM_CONTEXT: CopyFrom = Object.freeze({ kind: "context" as const });
+
 /** Lowers one COPY/ADD into a copy/add op. */
 export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void {
   if (n.dest === null) return;
   const isAdd = n.kind === "add";
   const inputs = [st.current];
-  let from: CopyFrom = { kind: "context" };
+  let from: CopyFrom = FROM_CONTEXT;
   const flags = new Map<string, string>();
   const exclude: string[] = [];
   for (const f of n.flags) {
