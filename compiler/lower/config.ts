@@ -10,7 +10,8 @@ import { parseDurationText, parseExposeText, parseSignalText } from "./values.js
 
 /** A command as argv: exec form as is, shell form wrapped in the stage's SHELL (J4). */
 export function commandArgv(st: StageState, c: CommandForm): string[] {
-  return c.form === "exec" ? c.args.slice() : [...st.config.shell, c.text];
+  // concat, not a spread: `[...a, x]` leaves the array ~17 slots big (see compiler/arrays.ts).
+  return c.form === "exec" ? c.args.slice() : st.config.shell.concat(c.text);
 }
 
 /** Resolves `path` against the current WORKDIR (relative paths are joined; `/` kept as is). */

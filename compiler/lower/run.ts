@@ -39,15 +39,16 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
         files.push({ content: h.content, mode: 0o755, path });
         args = [path];
       } else {
-        args = [...st.config.shell, h.content];
+        args = st.config.shell.concat(h.content);
       }
     } else if (n.heredocs.length > 0) {
       // The shell reads the heredocs itself: pass the line and bodies as one script.
       let script = text;
       for (const h of n.heredocs) script += `\n${h.content}${h.name}`;
-      args = [...st.config.shell, script + "\n"];
+      args = st.config.shell.concat(script + "\n");
     } else {
-      args = [...st.config.shell, text];
+      // concat, not a spread: `[...a, x]` leaves the array ~17 slots big (see compiler/arrays.ts).
+      args = st.config.shell.concat(text);
     }
   }
 

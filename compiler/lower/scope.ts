@@ -2,6 +2,7 @@
 // declaration on; every lookup is recorded so unused ARGs can be reported.
 import type { ExpandEnv } from "../words/expand.js";
 import type { Span } from "../ast/types.js";
+import { fit } from "../arrays.js";
 
 /** A declared ARG: its effective value (undefined = declared without value) and use tracking. */
 export interface ArgBinding {
@@ -36,7 +37,7 @@ export class EnvMap {
     if (this.list !== null) return this.list;
     const out: string[] = [];
     for (const [k, v] of this.map) out.push(`${k}=${v}`);
-    return (this.list = out);
+    return (this.list = fit(out)); // kept by every RUN op until the next ENV
   }
 }
 
@@ -90,7 +91,7 @@ export class Scope implements ExpandEnv {
       if (a.value !== undefined && !this.env.has(a.name)) out.push(`${a.name}=${a.value}`);
     }
     this.argListEnv = envList;
-    return (this.argList = out.sort());
+    return (this.argList = fit(out.sort()));
   }
 }
 
