@@ -1,7 +1,6 @@
 // Executors for ops that need more than files: RUN (in a container on this host) and PACKAGES (verified Debian packages).
 import * as fs from "node:fs/promises";
 import { lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, type Stats } from "node:fs";
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Op, PackagesOp, RunMount, RunOp } from "../../compiler/ir/types.js";
@@ -208,6 +207,7 @@ async function runStep(op: RunOp, ctx: ExecContext, o: ExecutorOptions): Promise
     const copy = join(work, "rootfs");
     // cp -a keeps owners, modes, times (of symlinks too), hardlinks, devices and xattrs.
     await fs.mkdir(copy);
+    const { execFile } = await import("node:child_process"); // not loaded by builds that run no RUN
     await new Promise<void>((resolve, reject) => {
       execFile("cp", ["-a", `${before}/.`, copy], (err) => (err ? reject(new BuildError("BUILD_IO", `cannot copy the rootfs for RUN: ${err.message}`, { op: op.id, path: before, cause: err })) : resolve()));
     });

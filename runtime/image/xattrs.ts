@@ -3,7 +3,6 @@
 // A whole tree is read with ONE `getfattr -R -P -h -d -m - -e hex` run (only files that have xattrs
 // are printed), and a batch is written with ONE `setfattr -h --restore`. Without the tools, trees
 // read as having no xattrs and writing xattrs fails with ToolError (callers decide).
-import { spawn } from "node:child_process";
 import { accessSync, constants as fsc, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ToolError } from "./errors.js";
@@ -70,6 +69,7 @@ function escapeName(s: string): string {
 export async function readTreeXattrs(root: string): Promise<Map<string, Record<string, Buffer>>> {
   const out = new Map<string, Record<string, Buffer>>();
   if (!xattrToolsAvailable()) return out;
+  const { spawn } = await import("node:child_process"); // loaded only when a tree is read
   const text = await new Promise<string>((resolve, reject) => {
     const c = spawn("getfattr", ["-R", "-P", "-h", "-d", "-m", "-", "-e", "hex", "--absolute-names", root], { stdio: ["ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
@@ -114,6 +114,7 @@ export async function writeXattrs(items: ReadonlyArray<{ path: string; xattrs: R
     for (const k of Object.keys(it.xattrs).sort()) dump += `${escapeName(k)}=0x${it.xattrs[k]!.toString("hex")}\n`;
     dump += "\n";
   }
+  const { spawn } = await import("node:child_process");
   await new Promise<void>((resolve, reject) => {
     const c = spawn("setfattr", ["-h", "--restore=-"], { stdio: ["pipe", "ignore", "pipe"] });
     let err = "";

@@ -30,7 +30,7 @@ async function tracedBuild(args: string[], log: string): Promise<{ exitCode: num
   const register = join(work, "register.mjs");
   await fs.writeFile(
     hooks,
-    `import { appendFileSync } from "node:fs";\nexport async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes("/dist/")) appendFileSync(${JSON.stringify(log)}, r.url + "\\n"); return r; }\n`,
+    `import { appendFileSync } from "node:fs";\nexport async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes("/dist/") || r.url === "node:child_process") appendFileSync(${JSON.stringify(log)}, r.url + "\\n"); return r; }\n`,
   );
   await fs.writeFile(register, `import { register } from "node:module";\nregister(${JSON.stringify("file://" + hooks)});\n`);
   await fs.rm(log, { force: true });
@@ -53,6 +53,8 @@ test("a fully cached build loads neither the compiler nor the layer writer, extr
   const heavy = ["compiler/compile.js", "grammar/parser.js", "runtime/image/layer.js", "runtime/image/extract.js", "runtime/build/imageFs.js", "runtime/image/layout.js", "runtime/image/dockerArchive.js", "runtime/packages/index.js", "runtime/container/index.js"];
   assert.equal(again.modules.filter((m) => heavy.includes(m)), [], again.modules.join(" "));
   assert.ok(again.modules.includes("runtime/build/builder.js"));
+  // Nothing to spawn (no lock helper, no xattr probe): child_process is not even loaded.
+  assert.not.ok(again.modules.includes("node:child_process"), again.modules.join(" "));
   // The CLI runs from its bundle (scripts/build.mjs): a few files, not one per module.
   assert.ok(again.files < 30 && again.files < again.modules.length, `${again.files} files for ${again.modules.length} modules`);
 });
