@@ -22,20 +22,6 @@ await bundleCli();
 await bundleRunCommand();
 
 /**
- * CLI start-up: tsc leaves the CLI as hundreds of ES modules (the compiler alone pulls in ~700
- * through chevrotain's lodash-es), and Node resolves, stats, reads, compiles and links each one
- * separately: about 0.3 s before a `vmspec build --no-cache` does any work. esbuild folds the CLI
- * into dist/bundle/: main.js (the command table) and one chunk per command, with code shared by
- * commands in shared chunks; every dynamic import() stays a lazy chunk (the compiler for a build
- * whose IR is cached, the emulator, the LSP, `--emit ts`), and the heavy or CommonJS packages
- * (typescript, ts-morph, prettier, tar-stream, xz-decompress) stay external, loaded on demand.
- * The tsc output in dist/ stays as it is (tests import it; the bundle does not).
- *
- * A bundled module's `import.meta.url` is rewritten to its original file's URL in dist/, so the
- * paths it computes from it (package.json, the C helper's source, cpu.wasm, the compiler files
- * the IR cache fingerprints) stay what they are in the unbundled build.
- */
-/**
  * sha256 over the compiled compiler and grammar (dist/compiler, dist/grammar: paths and contents)
  * and the installed chevrotain version: any change to what the bundle's compiler does changes it.
  */
@@ -55,6 +41,22 @@ async function compilerDigest() {
   return h.digest("hex");
 }
 
+/**
+ * CLI start-up: tsc leaves the CLI as hundreds of ES modules (the compiler alone pulls in ~700
+ * through chevrotain's lodash-es), and Node resolves, stats, reads, compiles and links each one
+ * separately: about 0.3 s before a `vmspec build --no-cache` does any work. esbuild folds the CLI
+ * into dist/bundle/: main.js (the command table) and one chunk per command, with code shared by
+ * commands in shared chunks; every dynamic import() stays a lazy chunk (the compiler for a build
+ * whose IR is cached, the emulator, the LSP, `--emit ts`), and the heavy or CommonJS packages
+ * (typescript, ts-morph, prettier, tar-stream, xz-decompress) stay external, loaded on demand.
+ * The tsc output in dist/ stays as it is (tests import it; the bundle does not).
+ *
+ * `vmspec run` keeps its own bundle (bundleRunCommand), which the command table imports.
+ *
+ * A bundled module's `import.meta.url` is rewritten to its original file's URL in dist/, so the
+ * paths it computes from it (package.json, the C helper's source, cpu.wasm) stay what they are in
+ * the unbundled build. The IR cache's compiler fingerprint is defined as compilerDigest().
+ */
 async function bundleCli() {
   const esbuild = await import("esbuild");
   const { readFile } = await import("node:fs/promises");
