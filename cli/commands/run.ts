@@ -311,7 +311,8 @@ export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise
   const imageRef = isSpecPath(ref) ? await buildSpec(ref, o.store) : ref;
   const { cachedImage, rememberImage, storeDirFor } = await import("../../runtime/container/imageRunCache.js");
   const hostArch = process.arch === "x64" ? "amd64" : process.arch;
-  let image = cachedImage(storeDirFor(o.store), imageRef);
+  const storeDir = resolve(storeDirFor(o.store));
+  let image = cachedImage(storeDir, imageRef);
   let name = imageRef;
   if (image === undefined) {
     const { openStore } = await import("./store.js");
@@ -323,6 +324,7 @@ export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise
       const img = await readImage(store, entry.descriptor, { os: "linux", architecture: hostArch });
       const c = img.config.config ?? {};
       image = {
+        store: storeDir,
         digest: entry.descriptor.digest,
         ...(img.config.architecture !== undefined ? { architecture: img.config.architecture } : {}),
         config: { Entrypoint: c.Entrypoint, Cmd: c.Cmd, Env: c.Env, WorkingDir: c.WorkingDir, User: c.User, StopSignal: c.StopSignal, Labels: c.Labels },
@@ -330,7 +332,7 @@ export async function resolveTarget(o: RunOptions, mounts: MountSpec[]): Promise
       };
       name = entry.name ?? entry.descriptor.digest;
       if (image.architecture === undefined || image.architecture === hostArch) {
-        image.lower = await imageLowerDirs(store, img);
+        image.lower = (await imageLowerDirs(store, img)).map((d) => resolve(d));
         rememberImage(image);
       }
     } finally {

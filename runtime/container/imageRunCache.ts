@@ -3,15 +3,18 @@
 // run reads the store's index.json and one small JSON file instead of loading the image module.
 //
 // The cache is derived from digest-verified blobs by the full path (cli/commands/run.ts) and keyed
-// by the manifest digest the store's index names, so a re-tag or new image misses and goes the
-// full way again.
+// by the store and the manifest digest its index names, so a re-tag or new image misses and goes
+// the full way again, and a store never runs on another store's unpacked layers (images are
+// deterministic, so two stores often hold the same manifest digest).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { cacheDir } from "./helper.js";
 
 /** What `vmspec run` keeps about an image. */
 export interface CachedImage {
+  /** The store the entry was derived from (absolute). */
+  store: string;
   digest: string;
   architecture?: string;
   config: {
@@ -40,8 +43,15 @@ export function storeDirFor(flag: string | undefined, env: NodeJS.ProcessEnv = p
   return join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "vmspec", "store");
 }
 
-function cacheFile(digest: string): string {
-  return join(cacheDir(), "run-images", `${digest.replace(/^sha256:/, "")}.json`);
+/** FNV-1a of the store path: separates stores in file names (the entry itself names its store). */
+function storeKey(storeDir: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < storeDir.length; i++) h = Math.imul(h ^ storeDir.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+function cacheFile(storeDir: string, digest: string): string {
+  return join(cacheDir(), "run-images", `${digest.replace(/^sha256:/, "")}-${storeKey(storeDir)}.json`);
 }
 
 /**
@@ -68,9 +78,11 @@ export function digestFromIndex(storeDir: string, ref: string): string | undefin
 export function cachedImage(storeDir: string, ref: string): CachedImage | undefined {
   const digest = digestFromIndex(storeDir, ref);
   if (digest === undefined) return undefined;
+  const store = resolve(storeDir);
   try {
-    const c = JSON.parse(readFileSync(cacheFile(digest), "utf8")) as CachedImage;
-    if (c.digest !== digest || !Array.isArray(c.lower) || !c.lower.every((d) => existsSync(d))) return undefined;
+    const c = JSON.parse(readFileSync(cacheFile(store, digest), "utf8")) as CachedImage;
+    if (c.store !== store || c.digest !== digest || !Array.isArray(c.lower)) return undefined;
+    if (!c.lower.every((d) => typeof d === "string" && d.startsWith(store + sep) && existsSync(d))) return undefined;
     return c;
   } catch {
     return undefined;
@@ -80,7 +92,7 @@ export function cachedImage(storeDir: string, ref: string): CachedImage | undefi
 /** Records an entry (atomically; best effort: a failure only costs the fast path). */
 export function rememberImage(entry: CachedImage): void {
   try {
-    const file = cacheFile(entry.digest);
+    const file = cacheFile(entry.store, entry.digest);
     mkdirSync(join(file, ".."), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(entry));
