@@ -131,3 +131,29 @@ export async function openBlobFile(path: string, digest: Digest, size?: number):
   }
   return verifiedFileStream(fh, digest, size, path);
 }
+
+/**
+ * Reads the blob file `path` whole and verifies it, with the same errors as `openBlobFile` and its
+ * stream: for the small documents (indexes, manifests, configs) every build reads, one read and one
+ * hash instead of a stream pipeline. Shared by the store and OCI layouts.
+ */
+export async function readBlobFile(path: string, digest: Digest, size?: number): Promise<Buffer> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, "r");
+  } catch (e) {
+    throw new BlobNotFoundError(digest, { path, cause: e });
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await fh.readFile();
+  } catch (e) {
+    throw ioError(e, path, "cannot read blob");
+  } finally {
+    await fh.close();
+  }
+  if (size !== undefined && bytes.length !== size) throw new SizeMismatchError(digest, size, bytes.length, { path });
+  const actual = digestOf(bytes);
+  if (actual !== digest) throw new DigestMismatchError(digest, actual, { path });
+  return bytes;
+}

@@ -2,7 +2,7 @@
 import * as fs from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { openBlobFile, digestHex, parseDigest, type Digest } from "./digest.js";
+import { openBlobFile, readBlobFile, digestHex, parseDigest, type Digest } from "./digest.js";
 import { ImageNotFoundError, InvalidImageError } from "./errors.js";
 import { readImage, type LoadedImage } from "./manifest.js";
 import {
@@ -78,9 +78,7 @@ export class OciLayout implements BlobSource {
 
   /** See BlobSource. */
   async readBlob(digest: Digest, size?: number): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const c of await this.openBlob(digest, size)) chunks.push(c as Buffer);
-    return Buffer.concat(chunks);
+    return readBlobFile(this.path(digest), digest, size);
   }
 }
 

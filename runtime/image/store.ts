@@ -5,7 +5,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { randomBytes } from "node:crypto";
-import { Digester, openBlobFile, digestHex, isDigest, parseDigest, type Digest } from "./digest.js";
+import { Digester, openBlobFile, readBlobFile, digestHex, isDigest, parseDigest, type Digest } from "./digest.js";
 import {
   BlobNotFoundError,
   DigestMismatchError,
@@ -292,29 +292,7 @@ export class Store implements BlobSource {
 
   /** See BlobSource.readBlob. */
   async readBlob(digest: Digest, size?: number): Promise<Buffer> {
-    // One read and one hash (the same checks and errors as openBlob, without three streams: the
-    // documents a cached build reads are a few hundred bytes).
-    const path = this.blobPath(digest);
-    let fh: fs.FileHandle;
-    try {
-      fh = await fs.open(path, "r");
-    } catch (e) {
-      throw new BlobNotFoundError(digest, { path, cause: e });
-    }
-    let b: Buffer;
-    try {
-      b = await fh.readFile();
-    } catch (e) {
-      throw ioError(e, path, "cannot read blob");
-    } finally {
-      await fh.close();
-    }
-    if (size !== undefined && b.length !== size) throw new SizeMismatchError(digest, size, b.length, { path });
-    const d = new Digester();
-    d.update(b);
-    const actual = d.digest();
-    if (actual !== digest) throw new DigestMismatchError(digest, actual, { path });
-    return b;
+    return readBlobFile(this.blobPath(digest), digest, size);
   }
 
   /** Reads and parses a JSON blob (verified). */

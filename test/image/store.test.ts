@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { Store, normalizeTag, resolveStoreDir } from "../../runtime/image/store.js";
 import { digestOf } from "../../runtime/image/digest.js";
-import { BlobNotFoundError, DigestMismatchError, ImageNotFoundError } from "../../runtime/image/errors.js";
+import { BlobNotFoundError, DigestMismatchError, ImageNotFoundError, SizeMismatchError } from "../../runtime/image/errors.js";
 
 const child = new URL("./storeChild.js", import.meta.url).pathname;
 
@@ -44,6 +44,22 @@ test("putBlob is idempotent, content addressed, and lays out an OCI layout", asy
   assert.equal((await s.readIndex()).manifests, []);
   assert.equal(await readdir(join(root, "blobs", "sha256")), [a.digest.slice(7)]);
   assert.is((await s.readBlob(a.digest)).toString(), "hello");
+  await s.close();
+  await rm(root, { recursive: true });
+});
+
+test("readBlob checks the expected size before the digest, naming the blob's path", async () => {
+  const root = await tmp();
+  const s = await Store.open(root);
+  const { digest } = await s.putBlob("twelve bytes");
+  assert.is((await s.readBlob(digest, 12)).toString(), "twelve bytes");
+  try {
+    await s.readBlob(digest, 11);
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, SizeMismatchError);
+    assert.match(String((e as Error).message) + JSON.stringify(e), s.blobPath(digest).slice(-20));
+  }
   await s.close();
   await rm(root, { recursive: true });
 });
