@@ -27,11 +27,6 @@ export function adoptDeferredExtraCaCerts(env: NodeJS.ProcessEnv = process.env):
   env.NODE_EXTRA_CA_CERTS = path;
 }
 
-/** The deferred extra-CA file, if this process was started with one (see `adoptDeferredExtraCaCerts`). */
-export function deferredExtraCaPath(): string | undefined {
-  return deferred;
-}
-
 /**
  * TLS options that trust what Node would have trusted had it loaded NODE_EXTRA_CA_CERTS itself:
  * its bundled roots plus the file's certificates. Undefined when nothing was deferred (Node's
