@@ -43,18 +43,13 @@ export function decodeHeaderIndex(text: string): TarHeader[] | undefined {
   }
 }
 
-/** Reads every header of a layer blob, then the rest of the stream, so the blob's digest is checked. */
+/**
+ * Reads every header of a layer blob. readTar reads the blob to its end, so its digest has been
+ * checked before anything is returned (and cached).
+ */
 async function readLayerHeaders(src: BlobSource, layer: Descriptor): Promise<TarHeader[]> {
   const out: TarHeader[] = [];
-  const bytes = decompress(await src.openBlob(layer.digest, layer.size))[Symbol.asyncIterator]();
-  try {
-    // readTar stops at the end-of-archive marker: the padding and compression trailer after it
-    // are drained so the verifying blob stream reaches its digest check before anything is cached.
-    for await (const e of readTar({ [Symbol.asyncIterator]: () => ({ next: () => bytes.next() }) })) out.push({ ...e.header, path: clean(e.header.path) });
-    while (!(await bytes.next()).done);
-  } finally {
-    await bytes.return?.(undefined);
-  }
+  for await (const e of readTar(decompress(await src.openBlob(layer.digest, layer.size)))) out.push({ ...e.header, path: clean(e.header.path) });
   return out;
 }
 
@@ -180,21 +175,15 @@ export class ImageFs {
     const n = this.nodes.get(r.path);
     if (!n) return undefined;
     const l = this.layers[n.layer]!;
-    const bytes = decompress(await this.src.openBlob(l.digest, l.size))[Symbol.asyncIterator]();
+    // Every entry is read (a later entry of the same path wins, as when applying the layer), and
+    // readTar reads the blob to its end: its digest is checked before the content is returned.
     let found: Buffer | undefined;
-    try {
-      for await (const e of readTar({ [Symbol.asyncIterator]: () => ({ next: () => bytes.next() }) })) {
-        if (clean(e.header.path) === r.path && e.header.type === "file") {
-          const chunks: Buffer[] = [];
-          for await (const c of e.body()) chunks.push(c);
-          found = Buffer.concat(chunks);
-        }
+    for await (const e of readTar(decompress(await this.src.openBlob(l.digest, l.size)))) {
+      if (clean(e.header.path) === r.path && e.header.type === "file") {
+        const chunks: Buffer[] = [];
+        for await (const c of e.body()) chunks.push(c);
+        found = Buffer.concat(chunks);
       }
-      // The whole blob is read (a later entry of the same path wins, as when applying the
-      // layer), so its digest is checked before the content is returned.
-      while (!(await bytes.next()).done);
-    } finally {
-      await bytes.return?.(undefined);
     }
     return found;
   }

@@ -117,17 +117,9 @@ export async function applyLayer(root: string, source: AsyncIterable<Uint8Array>
   const dirTimes: { path: string; mtime: number }[] = [];
   const xattrItems: { path: string; xattrs: Record<string, Buffer> }[] = [];
 
-  // readTar stops at the end-of-archive marker; the rest of the stream (padding, the compression
-  // trailer) is drained below so a verifying source (a store blob) reaches its digest check: a
-  // layer whose bytes do not match its digest fails here instead of being applied silently.
-  const bytes = decompress(source)[Symbol.asyncIterator]();
-  const tarBytes: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => ({ next: () => bytes.next() }) };
-  try {
-    await applyEntries(tarBytes);
-    while (!(await bytes.next()).done);
-  } finally {
-    await bytes.return?.(undefined);
-  }
+  // readTar reads the source to its end, so a verifying source (a store blob) reaches its digest
+  // check: a layer whose bytes do not match its digest fails here instead of being applied silently.
+  await applyEntries(decompress(source));
   // xattrs after every chown (chown clears security.capability); dir mtimes last, deepest first.
   await writeXattrs(xattrItems);
   for (const d of dirTimes.reverse()) await fs.utimes(d.path, d.mtime, d.mtime).catch(() => undefined);

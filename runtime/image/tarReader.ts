@@ -23,6 +23,12 @@ class ByteQueue {
   get buffered(): number {
     return this.length;
   }
+  /** Reads the source to its end, discarding everything left (see readTar). */
+  async drain(): Promise<void> {
+    this.chunks = [];
+    this.length = 0;
+    while (!this.done) if ((await this.it.next()).done) this.done = true;
+  }
   /** Pulls until `n` bytes are buffered or the source ends; returns the buffered count. */
   async fill(n: number): Promise<number> {
     while (this.length < n && !this.done) {
@@ -155,6 +161,11 @@ const TYPES: Record<string, EntryType> = { "0": "file", "\0": "file", "7": "file
  * extension headers, strips a trailing `/` from directory names, and refuses with
  * MalformedArchiveError: bad checksums, truncation, oversized extension headers, unsupported types.
  * Entry paths are returned as stored (unsanitized): callers decide what is safe.
+ *
+ * After the end-of-archive marker the rest of `source` (the second zero block, record padding, a
+ * compression trailer) is read and discarded before the iteration ends, so a verifying source (a
+ * store blob, see digest.ts) reaches its digest check: a consumer that reads every entry never
+ * sees an archive end without its bytes having been verified.
  */
 export async function* readTar(source: AsyncIterable<Uint8Array>, limits: TarReadLimits = {}): AsyncGenerator<TarReadEntry> {
   const maxHeader = limits.maxHeaderBytes ?? 1 << 20;
@@ -168,7 +179,10 @@ export async function* readTar(source: AsyncIterable<Uint8Array>, limits: TarRea
       throw new MalformedArchiveError("unexpected end of archive in a header");
     }
     const b = q.take(BLOCK);
-    if (b.every((x) => x === 0)) return;
+    if (b.every((x) => x === 0)) {
+      await q.drain();
+      return;
+    }
     if (!checksumOk(b)) throw new MalformedArchiveError("tar header checksum mismatch");
     const flag = String.fromCharCode(b[FIELDS.typeflag[0]]!);
     let size = num(b, FIELDS.size, "size");

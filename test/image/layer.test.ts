@@ -186,6 +186,28 @@ test("walkTree skips the root and reports every entry once", async () => {
   assert.is(seen.filter((p) => /\/f\d+$/.test(p)).length, 25);
 });
 
+test("readTar reads its source to the end after the end-of-archive marker (a verifying source gets to check)", async () => {
+  const d = await dir();
+  await fs.writeFile(join(d, "f"), "x");
+  const l = await createLayerFromDir(store, d, { compression: "none" });
+  const tar = await store.readBlob(l.descriptor.digest);
+  const pulled: number[] = [];
+  async function* source(): AsyncGenerator<Uint8Array> {
+    // The archive, then trailing bytes a reader could stop before (as a compression trailer is).
+    for (let i = 0; i < tar.length; i += 512) {
+      pulled.push(i);
+      yield tar.subarray(i, i + 512);
+    }
+    pulled.push(-1);
+    yield Buffer.alloc(4096);
+    pulled.push(-2);
+  }
+  const names: string[] = [];
+  for await (const e of readTar(source())) names.push(e.header.path);
+  assert.equal(names, ["f"]);
+  assert.is(pulled[pulled.length - 1], -2, "the source ran to its end before readTar finished");
+});
+
 test("uncompressed layers have digest == diff_id", async () => {
   const a = await dir();
   await randomTree(a, 5, 1000);
