@@ -86,7 +86,7 @@ class EntryMaker {
         return { ...base, type, size: st.size, source: abs };
       case "symlink":
         try {
-          return { ...base, type, linkname: readlink(abs) };
+          return { ...base, type, linkname: readlinkSync(abs) };
         } catch (e) {
           throw ioError(e, abs, "cannot read symlink");
         }
@@ -119,10 +119,6 @@ function children(dir: string): string[] {
   } catch (e) {
     throw ioError(e, dir, "cannot read directory");
   }
-}
-
-function readlink(p: string): string {
-  return readlinkSync(p);
 }
 
 /**
@@ -230,7 +226,7 @@ export async function* diffTrees(lower: string, upper: string, opts: WalkOptions
     if (!sameXattrs(lowerX.get(rel), upperX.get(rel))) return true;
     if (u.isDirectory()) return false;
     // A symlink is its target: its own times are not kept reliably by copies.
-    if (u.isSymbolicLink()) return readlink(join(lower, rel)) !== readlink(join(upper, rel));
+    if (u.isSymbolicLink()) return readlinkSync(join(lower, rel)) !== readlinkSync(join(upper, rel));
     if (l.size !== u.size || l.mtimeMs !== u.mtimeMs || l.rdev !== u.rdev) return true;
     return false;
   }
