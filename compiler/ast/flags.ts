@@ -119,17 +119,11 @@ export function extractFlags(raw: RawInstruction, from = 0): { flags: Flag[]; re
 }
 
 /**
- * The flag list of every instruction without flags: one shared empty array (never mutated) instead
- * of one per node, like `NO_HEREDOCS`.
- */
-export const NO_FLAGS: Flag[] = [];
-
-/**
  * Validates `flags` against the keyword's table: unknown flags (with did-you-mean), duplicates,
  * string flags without `=value`, bool flags with a non-bool value. Returns the flags that passed.
  */
 export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.keyword): Flag[] {
-  if (flags.length === 0) return NO_FLAGS;
+  if (flags.length === 0) return fit(flags); // the shared empty list
   const table = FLAG_TABLE[keyword] ?? {};
   // Flag names seen so far; a single flag (the common case) needs no set.
   const seen = flags.length > 1 ? new Set<string>() : null;
@@ -156,7 +150,7 @@ export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.key
     }
     ok.push(f);
   }
-  return ok.length === 0 ? NO_FLAGS : fit(ok);
+  return fit(ok);
 }
 
 /** The value of the last flag named `name` (`true` for a bare bool flag), or undefined. */
