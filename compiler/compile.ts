@@ -6,7 +6,7 @@ import { DiagnosticBag } from "./diagnostics/diagnostic.js";
 import type { Ir, Platform } from "./ir/types.js";
 import { LowerContext, type CompileOptions } from "./lower/context.js";
 import { lowerProgram } from "./lower/lower.js";
-import { loadProgram, noFiles, type SourceFile, type SourceReader } from "./program.js";
+import { loadProgram, noFiles, parseFile, type SourceFile, type SourceReader } from "./program.js";
 import { parsePlatformText } from "./lower/values.js";
 import { sha256 } from "./ir/canonical.js";
 
@@ -19,8 +19,12 @@ export interface CompileResult {
   ir: Ir | null;
   /** The IR even when there were errors (best effort; for tools), null if no stage could be built. */
   partialIr: Ir | null;
-  /** One AST per source file (root first, then INCLUDEd files). */
-  asts: FileAst[];
+  /**
+   * One AST per source file (root first, then INCLUDEd files). Built on first access by parsing
+   * the files again (deterministic, so it is the AST the compile saw): a compile does not keep
+   * its AST alive, which made every compile of a large spec slower (bench/compile).
+   */
+  readonly asts: FileAst[];
   /** Source files read (root first). */
   files: SourceFile[];
   /** Diagnostics sorted by file, then offset. */
@@ -64,15 +68,19 @@ function compileUnguarded(path: string, text: string, options: CompileOptions, r
     if (r.ok) build = r.value;
     else ctxReport(r.message, options.buildPlatform);
   }
-  const ctx = new LowerContext(program.files, diags, options, target, build, program.asts.map((a) => a.escape));
+  const ctx = new LowerContext(program.files, diags, options, target, build, program.loaded.map((a) => a.escape));
   const { ir } = lowerProgram(program, ctx);
   const hasErrors = diags.hasErrors();
+  const files = program.files;
+  let asts: FileAst[] | undefined;
   return {
     ir: hasErrors ? null : ir,
     partialIr: ir,
-    asts: program.asts,
-    files: program.files,
-    diagnostics: diags.sorted(program.files.map((f) => f.path)),
+    get asts(): FileAst[] {
+      return (asts ??= files.map((f, i) => parseFile(i, f.path, f.text, new DiagnosticBag())));
+    },
+    files,
+    diagnostics: diags.sorted(files.map((f) => f.path)),
     hasErrors,
   };
 }

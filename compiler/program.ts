@@ -1,7 +1,7 @@
 // Loading a program: the root spec plus INCLUDEd files (read through an injected reader), each
-// lexed, parsed and built into an AST, flattened into one instruction list. Pure.
+// lexed and parsed (compiler/ast/build.ts loadFile), flattened into one instruction list. Pure.
 import { posix } from "node:path";
-import { parseFileAst } from "./ast/build.js";
+import { loadFile, parseFileAst, type LoadedFile } from "./ast/build.js";
 import type { FileAst, Instruction, StringNode } from "./ast/types.js";
 import type { DiagnosticBag } from "./diagnostics/diagnostic.js";
 import { sha256 } from "./ir/canonical.js";
@@ -26,15 +26,43 @@ export interface SourceFile {
 /** The loaded program. */
 export interface Program {
   files: SourceFile[];
-  asts: FileAst[];
+  /** Per file (same index as `files`): escape character, directives and instructions. */
+  loaded: LoadedFile[];
   /** All instructions in execution order, INCLUDEs replaced by the included instructions. */
-  instructions: Instruction[];
+  instructions: InstructionSeq;
+}
+
+/**
+ * A program's instructions in execution order: (file, instruction index) pairs into the loaded
+ * files, as two flat number lists. Most instructions are built only by `node(i)`, when lowering
+ * reaches them (see `LoadedFile`).
+ */
+export class InstructionSeq {
+  private readonly files: number[] = [];
+  private readonly indexes: number[] = [];
+  constructor(private readonly loaded: readonly LoadedFile[]) {}
+
+  get length(): number {
+    return this.files.length;
+  }
+  push(file: number, index: number): void {
+    this.files.push(file);
+    this.indexes.push(index);
+  }
+  /** The kind of instruction `i`, without building it. */
+  kind(i: number): Instruction["kind"] {
+    return this.loaded[this.files[i]!]!.kind(this.indexes[i]!);
+  }
+  /** The node of instruction `i`, built now unless its kind is built when loaded. */
+  node(i: number): Instruction {
+    return this.loaded[this.files[i]!]!.node(this.indexes[i]!);
+  }
 }
 
 /** Maximum INCLUDE nesting (root = depth 0). */
 export const MAX_INCLUDE_DEPTH = 16;
 
-/** Lexes, parses and builds one file's AST. */
+/** Lexes, parses and builds one file's whole AST (for tools; the compiler uses `loadProgram`). */
 export function parseFile(file: number, path: string, text: string, diags: DiagnosticBag): FileAst {
   return parseFileAst(file, path, text, diags);
 }
@@ -51,28 +79,27 @@ export function resolveInclude(fromPath: string, target: string): string {
  */
 export function loadProgram(rootPath: string, rootText: string, reader: SourceReader, diags: DiagnosticBag): Program {
   const files: SourceFile[] = [];
-  const asts: FileAst[] = [];
+  const loaded: LoadedFile[] = [];
   const byPath = new Map<string, number>();
   const addFile = (path: string, text: string): number => {
     const i = files.length;
     files.push({ path, text, digest: sha256(text) });
     byPath.set(path, i);
-    asts.push(parseFile(i, path, text, diags));
+    loaded.push(loadFile(i, path, text, diags));
     return i;
   };
-  const instructions: Instruction[] = [];
+  const instructions = new InstructionSeq(loaded);
   const stack: string[] = [];
   const walk = (fileIndex: number): void => {
     const path = files[fileIndex]!.path;
     stack.push(path);
-    const list = asts[fileIndex]!.instructions;
-    for (let j = 0; j < list.length; j++) {
-      const ins = list[j]!;
-      if (ins.kind !== "include") {
-        instructions.push(ins);
+    const file = loaded[fileIndex]!;
+    for (let j = 0; j < file.length; j++) {
+      if (file.kind(j) !== "include") {
+        instructions.push(fileIndex, j);
         continue;
       }
-      const node = ins as StringNode;
+      const node = file.node(j) as StringNode; // INCLUDEs are built when loaded
       if (node.value === null || node.words.length !== 1) continue; // arity already reported
       const target = resolveInclude(path, node.words[0]!.text);
       const at = node.value.span;
@@ -98,5 +125,5 @@ export function loadProgram(rootPath: string, rootText: string, reader: SourceRe
     stack.pop();
   };
   walk(addFile(rootPath, rootText));
-  return { files, asts, instructions };
+  return { files, loaded, instructions };
 }

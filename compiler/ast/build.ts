@@ -14,7 +14,7 @@ import { buildFrom } from "./from.js";
 import { buildKeyValue } from "./keyValue.js";
 import { RawInstruction, type AstContext } from "./raw.js";
 import { buildList, buildString } from "./simple.js";
-import type { FileAst, Instruction } from "./types.js";
+import type { DirectiveNode, FileAst, Instruction } from "./types.js";
 
 const ALL_KEYWORDS = [...KEYWORDS, "ONBUILD"];
 
@@ -64,6 +64,9 @@ export function buildInstruction(raw: RawInstruction): Instruction {
   }
 }
 
+/** The heredoc payloads of the many instructions without heredocs (one shared, never-mutated list). */
+const NO_HEREDOC_PAYLOADS: readonly HeredocPayload[] = Object.freeze([]);
+
 function rawOf(ctx: AstContext, kw: IToken, args: IToken | undefined, heredocs: IToken[] | undefined): RawInstruction {
   const payload = args?.payload as ArgsPayload | undefined;
   return new RawInstruction(
@@ -74,16 +77,15 @@ function rawOf(ctx: AstContext, kw: IToken, args: IToken | undefined, heredocs: 
     args?.image ?? "",
     args?.startOffset ?? kw.startOffset + kw.image.length,
     payload?.segments ?? null,
-    heredocs?.map((h) => h.payload as HeredocPayload) ?? [],
+    heredocs === undefined ? NO_HEREDOC_PAYLOADS : heredocs.map((h) => h.payload as HeredocPayload),
   );
 }
 
 const FORBIDDEN_TRIGGERS = new Set(["ONBUILD", "FROM", "MAINTAINER", "INCLUDE"]);
 
-function buildOne(ctx: AstContext, node: InstructionCstNode): Instruction {
+/** Builds an `ONBUILD <instruction>` node (with its trigger) from the CST. */
+function buildOnbuild(ctx: AstContext, node: InstructionCstNode, onbuild: IToken): Instruction {
   const c = node.children;
-  const onbuild = c.Onbuild?.[0];
-  if (onbuild === undefined) return buildInstruction(rawOf(ctx, c.Keyword![0]!, c.Args?.[0], c.Heredoc));
   const span = { file: ctx.file, offset: onbuild.startOffset, length: onbuild.image.length };
   const nested = c.Nested?.[0];
   const result: Instruction = {
@@ -130,41 +132,173 @@ export function buildFileAst(
   diags: DiagnosticBag,
 ): FileAst {
   reportLexProblems(lexed.problems, path, diags);
-  const ast: FileAst = { file, escape: lexed.escape, directives: [], instructions: [] };
-  addParsed(ast, { file, path, escape: lexed.escape, diags }, parsed);
-  return ast;
+  const loaded = new LoadedFile({ file, path, escape: lexed.escape, diags });
+  addParsed(loaded, parsed);
+  return astOf(loaded);
 }
 
 /**
- * Instructions per lexer+parser round in `parseFileAst`: small enough that a round's tokens and
- * CST die young (garbage once its instructions are built, before the next minor GC), large enough
- * that the per-call cost of the parser is negligible.
+ * Instructions per lexer+parser round in `loadFile`: small enough that a round's tokens and CST die
+ * young (garbage once its instructions are recorded, before the next minor GC), large enough that
+ * the per-call cost of the parser is negligible.
  */
 const CHUNK_INSTRUCTIONS = 1024;
 
+/** The node kind each keyword builds (buildInstruction's dispatch). */
+const KIND_OF_KEYWORD: ReadonlyMap<string, Instruction["kind"]> = new Map<string, Instruction["kind"]>([
+  ["FROM", "from"], ["RUN", "run"], ["CMD", "cmd"], ["ENTRYPOINT", "entrypoint"], ["SHELL", "shell"],
+  ["HEALTHCHECK", "healthcheck"], ["COPY", "copy"], ["ADD", "add"], ["ENV", "env"], ["LABEL", "label"],
+  ["ARG", "arg"], ["EXPOSE", "expose"], ["VOLUME", "volume"], ["PUBLISH", "publish"], ["PACKAGES", "packages"],
+  ["MACHINE", "machine"], ["USER", "user"], ["WORKDIR", "workdir"], ["STOPSIGNAL", "stopsignal"],
+  ["NETWORK", "network"], ["INCLUDE", "include"], ["KERNEL", "kernel"], ["MAINTAINER", "maintainer"],
+]);
+
 /**
- * Lexes, parses and builds a file's AST, a chunk of instructions at a time. Gives the same CST and
- * diagnostics as `buildFileAst(…, parse(lex(text).tokens), …)`, since the grammar is a list of
- * self-contained instructions and each chunk is whole instructions. Lexing and parsing a whole
- * large spec first kept every token and CST node alive through several minor GCs, which copied
- * and promoted them all (bench/compile: GC was about a third of the compile time).
+ * Kinds built when a file is loaded: what lowering reads before it reaches them (FROM splits
+ * stages, MACHINE arch sets platforms, INCLUDE pulls in files, ARGs before the first FROM), plus
+ * ONBUILD (it holds a nested instruction) and unknown keywords (rare; `kind` needs no rebuild).
  */
-export function parseFileAst(file: number, path: string, text: string, diags: DiagnosticBag): FileAst {
+function isBuiltOnLoad(kind: Instruction["kind"]): boolean {
+  return kind === "from" || kind === "arg" || kind === "machine" || kind === "include" || kind === "unknown" || kind === "onbuild";
+}
+
+/** Multi-line argument segments and heredocs of an instruction that has any. */
+interface RawExtras {
+  segments: readonly number[] | null;
+  heredocs: readonly HeredocPayload[];
+}
+
+/**
+ * One lexed and parsed file whose instructions are mostly not built yet. A compile keeps every
+ * instruction of a program until lowering reaches it; as typed AST nodes that was ~560 bytes and
+ * ~10 objects per instruction, and every minor GC of the compile copied them (bench/compile: the
+ * AST was 60% of what a compile kept alive). So only the kinds lowering must see ahead of time are
+ * built when the file is loaded (`isBuiltOnLoad`); of the others the file keeps the keyword,
+ * argument text and two offsets in flat arrays, and `node(i)` builds the instruction (reporting
+ * its diagnostics) when lowering reaches it; the node then dies young.
+ */
+export class LoadedFile {
+  readonly directives: DirectiveNode[] = [];
+  /** Per instruction: the node kind. */
+  private readonly kinds: Instruction["kind"][] = [];
+  /** Per instruction: the keyword as written (usually one of the lexer's shared constants). */
+  private readonly words: string[] = [];
+  /** Per instruction: the argument text (continuations joined); "" when absent. */
+  private readonly texts: string[] = [];
+  /** Per instruction: source offsets of the keyword and of the argument text. */
+  private readonly offsets: number[] = [];
+  /** Instructions built when loaded, by index. */
+  private readonly built = new Map<number, Instruction>();
+  /** Segments and heredocs of the few raw instructions that have them, by index. */
+  private readonly extras = new Map<number, RawExtras>();
+
+  constructor(readonly ctx: AstContext) {}
+
+  get file(): number {
+    return this.ctx.file;
+  }
+  get escape(): "\\" | "`" {
+    return this.ctx.escape;
+  }
+  /** Number of instructions. */
+  get length(): number {
+    return this.kinds.length;
+  }
+
+  /** The kind of instruction `i`, without building it. */
+  kind(i: number): Instruction["kind"] {
+    return this.kinds[i]!;
+  }
+
+  /**
+   * The node of instruction `i`. A raw instruction is built on each call, reporting its
+   * diagnostics (the bag drops repeats); the compiler builds each one once per use.
+   */
+  node(i: number): Instruction {
+    return this.built.get(i) ?? buildInstruction(this.raw(i));
+  }
+
+  /** Adds an instruction from its CST tokens, building it now if its kind needs that. */
+  add(kw: IToken, args: IToken | undefined, heredocs: IToken[] | undefined): void {
+    const word = kw.image;
+    const keyword = KEYWORD_IMAGES.get(word) ?? word.toUpperCase();
+    const kind = KIND_OF_KEYWORD.get(keyword) ?? "unknown";
+    const i = this.kinds.length;
+    this.kinds.push(kind);
+    this.words.push(word);
+    this.texts.push(args?.image ?? "");
+    this.offsets.push(kw.startOffset, args?.startOffset ?? kw.startOffset + word.length);
+    const segments = (args?.payload as ArgsPayload | undefined)?.segments ?? null;
+    if (segments !== null || heredocs !== undefined) {
+      this.extras.set(i, { segments, heredocs: heredocs === undefined ? NO_HEREDOC_PAYLOADS : heredocs.map((h) => h.payload as HeredocPayload) });
+    }
+    if (isBuiltOnLoad(kind)) this.built.set(i, buildInstruction(this.raw(i)));
+  }
+
+  /** Adds an instruction built by the caller (ONBUILD). */
+  addBuilt(node: Instruction): void {
+    const i = this.kinds.length;
+    this.kinds.push(node.kind);
+    this.words.push(node.word);
+    this.texts.push("");
+    this.offsets.push(node.span.offset, node.span.offset);
+    this.built.set(i, node);
+  }
+
+  private raw(i: number): RawInstruction {
+    const word = this.words[i]!;
+    const offset = this.offsets[2 * i]!;
+    const extras = this.extras.get(i);
+    return new RawInstruction(
+      this.ctx,
+      KEYWORD_IMAGES.get(word) ?? word.toUpperCase(),
+      word,
+      { file: this.ctx.file, offset, length: word.length },
+      this.texts[i]!,
+      this.offsets[2 * i + 1]!,
+      extras?.segments ?? null,
+      extras?.heredocs ?? NO_HEREDOC_PAYLOADS,
+    );
+  }
+}
+
+/**
+ * Lexes and parses a file a chunk of instructions at a time, building only the instructions
+ * lowering needs ahead of time (see `LoadedFile`). Reports lexer and parser diagnostics, and those
+ * of the instructions it builds; the others are reported when `LoadedFile.node` builds them.
+ */
+export function loadFile(file: number, path: string, text: string, diags: DiagnosticBag): LoadedFile {
   const lexer = new Lexer(text);
-  const ast: FileAst = { file, escape: lexer.escape, directives: [], instructions: [] };
-  const ctx: AstContext = { file, path, escape: lexer.escape, diags };
+  const loaded = new LoadedFile({ file, path, escape: lexer.escape, diags });
   for (;;) {
     const tokens: IToken[] = [];
     const more = lexer.next(tokens, CHUNK_INSTRUCTIONS);
-    if (tokens.length > 0) addParsed(ast, ctx, parse(tokens));
+    if (tokens.length > 0) addParsed(loaded, parse(tokens));
     if (!more) break;
   }
   reportLexProblems(lexer.problems, path, diags);
-  return ast;
+  return loaded;
 }
 
-/** Adds the directives and instructions of one parsed token run to `ast`, reporting parse errors. */
-function addParsed(ast: FileAst, ctx: AstContext, parsed: ParseResult): void {
+/**
+ * Lexes, parses and builds a file's whole AST. Gives the same CST and diagnostics as
+ * `buildFileAst(…, parse(lex(text).tokens), …)`, since the grammar is a list of self-contained
+ * instructions and each chunk `loadFile` parses is whole instructions.
+ */
+export function parseFileAst(file: number, path: string, text: string, diags: DiagnosticBag): FileAst {
+  return astOf(loadFile(file, path, text, diags));
+}
+
+/** The AST of a loaded file, building every instruction still raw. */
+function astOf(loaded: LoadedFile): FileAst {
+  const instructions: Instruction[] = [];
+  for (let i = 0; i < loaded.length; i++) instructions.push(loaded.node(i));
+  return { file: loaded.file, escape: loaded.escape, directives: loaded.directives, instructions };
+}
+
+/** Adds the directives and instructions of one parsed token run to `loaded`, reporting parse errors. */
+function addParsed(loaded: LoadedFile, parsed: ParseResult): void {
+  const ctx = loaded.ctx;
   for (const e of parsed.errors) {
     const t = e.token;
     const off = Number.isFinite(t.startOffset) ? t.startOffset : 0;
@@ -174,12 +308,12 @@ function addParsed(ast: FileAst, ctx: AstContext, parsed: ParseResult): void {
   const file = ctx.file;
   for (const t of cst.children.Directive ?? []) {
     const p = t.payload as DirectivePayload;
-    ast.directives.push({ key: p.key, value: p.value, span: { file, offset: t.startOffset, length: t.image.length } });
+    loaded.directives.push({ key: p.key, value: p.value, span: { file, offset: t.startOffset, length: t.image.length } });
   }
-  const instructions = ast.instructions;
   for (const node of cst.children.instruction ?? []) {
     if (node.recoveredNode) continue;
-    if (node.children.Onbuild === undefined && node.children.Keyword === undefined) continue;
-    instructions.push(buildOne(ctx, node));
+    const c = node.children;
+    if (c.Onbuild !== undefined) loaded.addBuilt(buildOnbuild(ctx, node, c.Onbuild[0]!));
+    else if (c.Keyword !== undefined) loaded.add(c.Keyword[0]!, c.Args?.[0], c.Heredoc);
   }
 }

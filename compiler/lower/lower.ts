@@ -1,7 +1,7 @@
 // Lowering: the flattened AST → IR. Walks stages in order (global ARGs, then each FROM), resolving
 // variables, stage references, the image config and the machine spec; emits content-addressed ops.
 // Semantic checks happen here because they need the same scoping (BuildKit's dispatch does too).
-import type { FromNode, Instruction, KeyValueNode, Span, Word } from "../ast/types.js";
+import type { FromNode, Instruction, KeyValueNode, ListNode, Span, Word } from "../ast/types.js";
 import { didYouMean } from "../diagnostics/didYouMean.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
 import { IR_VERSION, type Ir, type Platform, type SourceOp, type Stage } from "../ir/types.js";
@@ -73,8 +73,8 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   }
   const globalsDeclared: ArgBinding[] = [];
   let i = 0;
-  for (; i < ins.length && ins[i]!.kind !== "from"; i++) {
-    const n = ins[i]!;
+  for (; i < ins.length && ins.kind(i) !== "from"; i++) {
+    const n = ins.node(i);
     if (n.kind === "arg") {
       declareArgs(ctx, n, globalScope, buildArgs, consumed, globalsDeclared, null);
     } else if (n.kind !== "unknown") {
@@ -82,15 +82,23 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
     }
   }
 
-  // Split into stages.
-  const stageNodes: { from: FromNode; body: Instruction[] }[] = [];
+  // Split into stages. Instructions are built as they are lowered (see LoadedFile); FROM and
+  // MACHINE were built when loaded, since the stage split and the platform prescan need them now.
+  // `body` holds positions in `ins`.
+  const stageNodes: { from: FromNode; body: number[]; machines: ListNode[] }[] = [];
   for (; i < ins.length; i++) {
-    const n = ins[i]!;
-    if (n.kind === "from") stageNodes.push({ from: n, body: [] });
-    else stageNodes[stageNodes.length - 1]!.body.push(n);
+    const kind = ins.kind(i);
+    if (kind === "from") stageNodes.push({ from: ins.node(i) as FromNode, body: [], machines: [] });
+    else {
+      const stage = stageNodes[stageNodes.length - 1]!;
+      stage.body.push(i);
+      if (kind === "machine") stage.machines.push(ins.node(i) as ListNode);
+    }
   }
   if (stageNodes.length === 0) {
-    if (ins.every((n) => n.kind === "arg")) ctx.report("noBuildStage", ins[ins.length - 1]!.keywordSpan, ["end of file"]);
+    let onlyArgs = true;
+    for (let j = 0; j < ins.length; j++) if (ins.kind(j) !== "arg") onlyArgs = false;
+    if (onlyArgs) ctx.report("noBuildStage", ins.node(ins.length - 1).keywordSpan, ["end of file"]);
     return { ir: null };
   }
 
@@ -120,7 +128,7 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   }
   // The target stage's MACHINE arch decides the build platform when --platform is not given.
   if (options.platform === undefined) {
-    const arch = prescanArch(ctx, stageNodes[target]!.body, globalScope);
+    const arch = prescanArch(ctx, stageNodes[target]!.machines, globalScope);
     if (arch !== null) ctx.targetPlatform = { architecture: arch, os: "linux" };
     for (const [k, v] of platformArgs(ctx.buildPlatform, ctx.targetPlatform)) {
       const b = globalScope.args.get(k);
@@ -130,13 +138,13 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
 
   // Lower each stage.
   for (let s = 0; s < stageNodes.length; s++) {
-    const { from, body } = stageNodes[s]!;
-    const st = startStage(ctx, s, names[s]!, from, globalScope, body);
+    const { from, body, machines } = stageNodes[s]!;
+    const st = startStage(ctx, s, names[s]!, from, globalScope, machines);
     // M4: ONBUILD triggers of a base stage run first (and are not inherited further).
     if (st.base.kind === "stage") {
       for (const n of ctx.stageTriggers[st.base.stage] ?? []) lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
     }
-    for (let j = 0; j < body.length; j++) lowerInstruction(ctx, st, body[j]!, buildArgs, consumed, globalScope);
+    for (let j = 0; j < body.length; j++) lowerInstruction(ctx, st, ins.node(body[j]!), buildArgs, consumed, globalScope);
     finishStage(ctx, st);
     if (names[s] !== null && !ctx.stageNames.has(names[s]!)) ctx.stageNames.set(names[s]!, s);
   }
@@ -232,7 +240,7 @@ function startStage(
   name: string | null,
   from: FromNode,
   globalScope: Scope,
-  body: Instruction[],
+  machines: readonly ListNode[],
 ): StageState {
   // FROM --platform and image expand with global ARGs only (A1); vmspec allows any global ARG.
   let platform = ctx.targetPlatform;
@@ -251,7 +259,7 @@ function startStage(
     // `--platform` applies to every stage without FROM --platform; a MACHINE arch must agree.
     platformFixed = true;
   } else if (!platformFixed) {
-    const arch = prescanArch(ctx, body, globalScope);
+    const arch = prescanArch(ctx, machines, globalScope);
     if (arch !== null) platform = { architecture: arch, os: "linux" };
   }
   const imageText = from.image === null ? "scratch" : ctx.expand(from.image, globalScope) ?? "scratch";

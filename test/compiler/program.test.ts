@@ -1,0 +1,57 @@
+// Program loading: instructions are built when lowering reaches them (compiler/ast/build.ts
+// LoadedFile), yet every diagnostic is reported exactly once and `asts` is the full AST.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { compile } from "../../compiler/compile.js";
+import { parseFileAst } from "../../compiler/ast/build.js";
+import { DiagnosticBag } from "../../compiler/diagnostics/diagnostic.js";
+import { loadProgram, type SourceReader } from "../../compiler/program.js";
+
+const files = (m: Record<string, string>): SourceReader => ({
+  read: (p) => (p in m ? { ok: true, text: m[p]! } : { ok: false, message: "ENOENT" }),
+});
+
+const codes = (text: string, reader?: SourceReader) =>
+  compile("/s/spec.vmspec", text, {}, reader).diagnostics.map((d) => `${d.file}:${d.offset}:${d.code}`);
+
+test("only FROM, ARG, MACHINE, INCLUDE, ONBUILD and unknown instructions are built when loaded", () => {
+  const text = "ARG A=1\nFROM x\nRUN a\nMACHINE cpus=2\nONBUILD RUN b\nCOPY a b\nBOGUS c\n";
+  const p = loadProgram("/s/spec.vmspec", text, files({}), new DiagnosticBag());
+  const kinds = Array.from({ length: p.instructions.length }, (_, i) => p.instructions.kind(i));
+  assert.equal(kinds, ["arg", "from", "run", "machine", "onbuild", "copy", "unknown"]);
+  // A built instruction is the same node on every call; a raw one is built anew (and dies young).
+  assert.is(p.instructions.node(1), p.instructions.node(1));
+  assert.is(p.instructions.node(3), p.instructions.node(3));
+  assert.is.not(p.instructions.node(2), p.instructions.node(2));
+  assert.equal(p.instructions.node(2), p.instructions.node(2));
+});
+
+test("a raw instruction's diagnostics are reported when lowering builds it, once", () => {
+  const d = codes("FROM x\nRUN --bogus a\nCOPY --nope a b\n");
+  assert.equal(d, ["/s/spec.vmspec:11:VS2001", "/s/spec.vmspec:26:VS2001"]);
+});
+
+test("instructions before the first FROM are built, so their own diagnostics are reported", () => {
+  const d = codes("RUN --bogus a\nFROM x\n");
+  assert.ok(d.includes("/s/spec.vmspec:4:VS2001"), d.join(" "));
+  assert.ok(d.some((x) => x.startsWith("/s/spec.vmspec:0:")), "outside-a-stage error at the RUN");
+});
+
+test("a file INCLUDEd twice reports its diagnostics once", () => {
+  const reader = files({ "/s/part.vmspec": "RUN --bogus a\n" });
+  const d = codes("FROM x\nINCLUDE part.vmspec\nINCLUDE part.vmspec\n", reader);
+  assert.equal(d.filter((x) => x.startsWith("/s/part.vmspec:")), ["/s/part.vmspec:4:VS2001"]);
+});
+
+test("asts is every file's full AST, as parseFileAst builds it", () => {
+  const reader = files({ "/s/part.vmspec": "ENV A=1\nRUN --bogus a\n" });
+  const root = "ARG V=1\nFROM x\nINCLUDE part.vmspec\nRUN <<EOF\nhi\nEOF\nCOPY a \\\n  b\n";
+  const r = compile("/s/spec.vmspec", root, {}, reader);
+  assert.is(r.asts.length, 2);
+  assert.equal(r.asts[0], parseFileAst(0, "/s/spec.vmspec", root, new DiagnosticBag()));
+  assert.equal(r.asts[1], parseFileAst(1, "/s/part.vmspec", "ENV A=1\nRUN --bogus a\n", new DiagnosticBag()));
+  assert.is(r.asts[0]!.instructions.length, 5);
+  assert.is(r.asts, r.asts, "built once");
+});
+
+test.run();
