@@ -10,14 +10,35 @@ import { parseDurationText, parseExposeText, parseSignalText } from "./values.js
 
 /** A command as argv: exec form as is, shell form wrapped in the stage's SHELL (J4). */
 export function commandArgv(st: StageState, c: CommandForm): string[] {
-  // concat, not a spread: `[...a, x]` leaves the array ~17 slots big (see compiler/arrays.ts).
-  return c.form === "exec" ? c.args.slice() : st.config.shell.concat(c.text);
+  return c.form === "exec" ? c.args.slice() : shellArgv(st.config.shell, c.text);
+}
+
+/**
+ * `[...shell, script]` without spare capacity (a spread leaves the array ~17 slots big, see
+ * compiler/arrays.ts). The usual two-word SHELL gets an array literal: `shell.concat(script)` with a
+ * non-array argument takes V8's slow generic path (~9× the literal's time).
+ */
+export function shellArgv(shell: readonly string[], script: string): string[] {
+  if (shell.length === 2) return [shell[0]!, shell[1]!, script];
+  return shell.concat([script]);
 }
 
 /** Resolves `path` against the current WORKDIR (relative paths are joined; `/` kept as is). */
 export function resolveWorkdir(current: string, path: string): string {
   if (path === "") return current;
-  if (isCleanAbsolute(path)) return path; // what the join/normalize below would return, unallocated
+  // Fast paths: when no segment needs resolving, join + normalize below would only drop a trailing
+  // `/`, so the result is computed without them (test/compiler/lower.test.ts compares both ways).
+  if (path === "/") return path;
+  const absolute = path.charCodeAt(0) === 47;
+  if (absolute || isCleanAbsolute(current)) {
+    if (path === "." || path === "./") return current;
+    const len = cleanLength(path);
+    if (len >= 0) {
+      const p = len === path.length ? path : path.slice(0, len);
+      if (absolute) return p;
+      return current.length === 1 ? "/" + p : current + "/" + p;
+    }
+  }
   const abs = path.startsWith("/") ? path : posix.join(current, path);
   const norm = posix.normalize(abs);
   return norm.length > 1 && norm.endsWith("/") ? norm.slice(0, -1) : norm;
@@ -25,17 +46,29 @@ export function resolveWorkdir(current: string, path: string): string {
 
 /** True for `/` and for absolute paths without empty, `.` or `..` segments nor a trailing `/`. */
 function isCleanAbsolute(p: string): boolean {
-  if (p.charCodeAt(0) !== 47) return false;
-  if (p.length === 1) return true;
-  let segStart = 1;
-  for (let i = 1; i <= p.length; i++) {
-    if (i < p.length && p.charCodeAt(i) !== 47) continue;
-    const len = i - segStart;
-    if (len === 0) return false; // `//` or a trailing `/`
-    if (p.charCodeAt(segStart) === 46 && (len === 1 || (len === 2 && p.charCodeAt(segStart + 1) === 46))) return false;
+  return p === "/" || (p.charCodeAt(0) === 47 && cleanLength(p) === p.length);
+}
+
+/**
+ * For a path other than `/` (absolute or relative, not empty) none of whose segments is empty, `.`
+ * or `..` except for one trailing `/`: its length without that `/`. Otherwise -1.
+ */
+function cleanLength(p: string): number {
+  let segStart = p.charCodeAt(0) === 47 ? 1 : 0;
+  for (let i = segStart; i < p.length; i++) {
+    if (p.charCodeAt(i) !== 47) continue;
+    if (!isPlainSegment(p, segStart, i)) return -1;
     segStart = i + 1;
   }
-  return true;
+  if (segStart === p.length) return segStart > 1 ? p.length - 1 : -1; // a trailing `/` (after a segment)
+  return isPlainSegment(p, segStart, p.length) ? p.length : -1;
+}
+
+/** True when `p[start, end)` is a path segment that normalising keeps: not empty, `.` or `..`. */
+function isPlainSegment(p: string, start: number, end: number): boolean {
+  const len = end - start;
+  if (len === 0) return false;
+  return !(p.charCodeAt(start) === 46 && (len === 1 || (len === 2 && p.charCodeAt(start + 1) === 46)));
 }
 
 /** Healthcheck defaults are "0 = runtime default"; BuildKit rejects durations under 1ms. */

@@ -81,23 +81,36 @@ export class LowerContext {
   }
 
   /**
+   * True when expanding `text` (of file `file`) returns it unchanged with no diagnostic: it has no
+   * `$`, quote or escape character. Substrings of such a text are literal too.
+   */
+  isLiteral(text: string, file: number): boolean {
+    return isLiteral(text, (this.escapes[file] ?? "\\").charCodeAt(0));
+  }
+
+  /**
    * Expands a word (BuildKit ProcessWord: quotes removed, no splitting). On a substitution error it
    * reports at the word (offset of the error inside it) and returns null.
    */
   expand(word: Word, env: ExpandEnv): string | null {
-    const text = word.text;
-    if (isLiteral(text, (this.escapes[word.span.file] ?? "\\").charCodeAt(0))) return text;
-    const r = expandWord(text, env, this.escapes[word.span.file] ?? "\\");
+    return this.expandText(word.text, word.span, env);
+  }
+
+  /** `expand` of a word given as its text and span (no word object needed). */
+  expandText(text: string, span: Span, env: ExpandEnv): string | null {
+    const esc = this.escapes[span.file] ?? "\\";
+    if (isLiteral(text, esc.charCodeAt(0))) return text;
+    const r = expandWord(text, env, esc);
     const e = r.errors[0];
     if (e === undefined && env instanceof Scope && env.strict) {
       for (const name of r.refs) {
-        if (!env.knows(name)) this.report("undefinedVar", word.span, [name]);
+        if (!env.knows(name)) this.report("undefinedVar", span, [name]);
       }
     }
     if (e !== undefined) {
-      const off = Math.min(e.offset, word.span.length);
-      const len = Math.max(1, Math.min(e.length, word.span.length - off));
-      this.report("badSubstitution", { file: word.span.file, offset: word.span.offset + off, length: len }, [e.message]);
+      const off = Math.min(e.offset, span.length);
+      const len = Math.max(1, Math.min(e.length, span.length - off));
+      this.report("badSubstitution", { file: span.file, offset: span.offset + off, length: len }, [e.message]);
       return null;
     }
     return r.value;

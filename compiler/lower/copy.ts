@@ -1,6 +1,6 @@
 // Lowering of COPY and ADD: sources (paths, URLs, git, heredocs), destination against WORKDIR,
 // --from (variables allowed: a vmspec extension), --chown/--chmod, ADD's --checksum/--keep-git-dir/--unpack.
-import type { CopyNode, Span } from "../ast/types.js";
+import type { CopyNode, Flag, Span } from "../ast/types.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
 import { fit } from "../arrays.js";
 import type { CopyFrom, CopySource, Digest, FileCopyOp } from "../ir/types.js";
@@ -22,24 +22,25 @@ export function isGitSource(src: string): boolean {
 /** The usual `from` of a copy op, one shared (frozen) object rather than one per op. */
 const FROM_CONTEXT: CopyFrom = Object.freeze({ kind: "context" as const });
 
+/** A source word naming a heredoc (`<<EOF`, `<<-"EOF"`, `0<<EOF`); group 1 is the delimiter. */
+const HEREDOC_SOURCE_RE = /^\d*<<-?(.+)$/;
+
 /** Lowers one COPY/ADD into a copy/add op. */
 export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void {
   if (n.dest === null) return;
   const isAdd = n.kind === "add";
   const inputs = [st.current];
   let from: CopyFrom = FROM_CONTEXT;
-  const flags = new Map<string, string>();
   const exclude: string[] = [];
   for (const f of n.flags) {
-    if (f.name === "exclude") {
-      const v = ctx.expand({ text: f.value ?? "", span: f.span }, st.scope);
-      if (v !== null) exclude.push(v);
-    } else flags.set(f.name, f.value ?? "true");
+    if (f.name !== "exclude") continue;
+    const v = ctx.expandText(f.value ?? "", f.span, st.scope);
+    if (v !== null) exclude.push(v);
   }
-  const fromFlag = n.flags.find((f) => f.name === "from");
+  const fromFlag = firstFlag(n, "from");
   if (fromFlag !== undefined) {
     // vmspec: `--from=$STAGE` may use any ARG in scope, resolved at compile time.
-    const v = ctx.expand({ text: fromFlag.value ?? "", span: fromFlag.span }, st.scope);
+    const v = ctx.expandText(fromFlag.value ?? "", fromFlag.span, st.scope);
     if (v === null) return;
     const ref = resolveStageRef(ctx, st, v, fromFlag.span);
     if (ref === null) return;
@@ -49,12 +50,13 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
 
   const sources: CopySource[] = [];
   for (const w of n.sources) {
-    const hd = /^\d*<<-?(.+)$/.exec(w.text);
+    // Only an instruction with heredocs can have a heredoc source.
+    const hd = n.heredocs.length === 0 ? null : HEREDOC_SOURCE_RE.exec(w.text);
     const h = hd ? n.heredocs.find((x) => w.text.endsWith(x.name) || hd[1]!.replace(/["']/g, "") === x.name) : undefined;
     if (h !== undefined) {
       let content = h.content;
       if (h.expand) {
-        const r = ctx.expand({ text: content, span: h.span }, st.scope);
+        const r = ctx.expandText(content, h.span, st.scope);
         if (r === null) continue;
         content = r;
       }
@@ -78,33 +80,36 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   if ((destRaw.endsWith("/") || destRaw.endsWith("/.")) && dest !== "/") dest += "/";
 
   let chownValue: FileCopyOp["chown"];
-  const chown = flags.get("chown");
+  const chown = flagValue(n, "chown");
   if (chown !== undefined) {
-    const v = ctx.expand({ text: chown, span: flagSpan(n, "chown") }, st.scope);
+    const span = flagSpan(n, "chown");
+    const v = ctx.expandText(chown, span, st.scope);
     if (v !== null) {
       const r = parseChownText(v);
       if (r.ok) chownValue = r.value;
-      else ctx.report("badChown", flagSpan(n, "chown"), [v, r.message], r.hint);
+      else ctx.report("badChown", span, [v, r.message], r.hint);
     }
   }
   let chmodValue: FileCopyOp["chmod"];
-  const chmod = flags.get("chmod");
+  const chmod = flagValue(n, "chmod");
   if (chmod !== undefined) {
-    const v = ctx.expand({ text: chmod, span: flagSpan(n, "chmod") }, st.scope);
+    const span = flagSpan(n, "chmod");
+    const v = ctx.expandText(chmod, span, st.scope);
     if (v !== null) {
       const r = parseChmodText(v);
       if (r.ok) chmodValue = r.value;
-      else ctx.report("badChmod", flagSpan(n, "chmod"), [v, r.message], r.hint);
+      else ctx.report("badChmod", span, [v, r.message], r.hint);
     }
   }
   let checksum: Digest | undefined;
   if (isAdd) {
-    const sum = flags.get("checksum");
+    const sum = flagValue(n, "checksum");
     if (sum !== undefined) {
-      const v = ctx.expand({ text: sum, span: flagSpan(n, "checksum") }, st.scope);
+      const span = flagSpan(n, "checksum");
+      const v = ctx.expandText(sum, span, st.scope);
       if (v !== null) {
         if (/^sha256:[0-9a-f]{64}$/.test(v)) checksum = v as Digest;
-        else ctx.report("badChecksum", flagSpan(n, "checksum"), [v]);
+        else ctx.report("badChecksum", span, [v]);
       }
     }
   }
@@ -118,22 +123,45 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   op.exclude = fit(exclude);
   op.from = from;
   op.inputs = inputs;
-  if (isAdd && flags.has("keep-git-dir")) op.keepGitDir = flagOn(flags.get("keep-git-dir"));
+  if (isAdd) {
+    const keepGitDir = flagValue(n, "keep-git-dir");
+    if (keepGitDir !== undefined) op.keepGitDir = flagOn(keepGitDir);
+  }
   op.kind = n.kind;
-  op.link = flagOn(flags.get("link"));
-  op.parents = flagOn(flags.get("parents"));
+  op.link = flagOn(flagValue(n, "link"));
+  op.parents = flagOn(flagValue(n, "parents"));
   op.sources = fit(sources);
-  if (isAdd && flags.has("unpack")) op.unpack = flagOn(flags.get("unpack"));
+  if (isAdd) {
+    const unpack = flagValue(n, "unpack");
+    if (unpack !== undefined) op.unpack = flagOn(unpack);
+  }
   const sealed = sealOp(op);
   st.ops.push(sealed);
   st.current = sealed.id;
   ctx.mapOp(sealed, n.span);
 }
 
+/**
+ * The value of flag `--name`: its last occurrence wins, and a flag without `=value` means "true".
+ * A scan of the instruction's few flags (no per-instruction map of them).
+ */
+function flagValue(n: CopyNode, name: string): string | undefined {
+  let v: string | undefined;
+  for (const f of n.flags) if (f.name === name) v = f.value ?? "true";
+  return v;
+}
+
+/** The first `--name` flag (`--from` uses it), if any. */
+function firstFlag(n: CopyNode, name: string): Flag | undefined {
+  for (const f of n.flags) if (f.name === name) return f;
+  return undefined;
+}
+
 function flagOn(v: string | undefined): boolean {
   return v !== undefined && /^(true|1|t|TRUE|True|T)$/.test(v);
 }
 
+/** Where a flag's diagnostics point: its first occurrence (else the keyword). */
 function flagSpan(n: CopyNode, name: string): Span {
-  return n.flags.find((f) => f.name === name)?.span ?? n.keywordSpan;
+  return firstFlag(n, name)?.span ?? n.keywordSpan;
 }

@@ -5,13 +5,16 @@ import { sealOp, UNSEALED } from "../ir/canonical.js";
 import { fit } from "../arrays.js";
 import type { InlineFile, RunMount, RunOp } from "../ir/types.js";
 import type { LowerContext } from "./context.js";
-import { resolveWorkdir } from "./config.js";
+import { resolveWorkdir, shellArgv } from "./config.js";
 import { resolveStageRef } from "./stageRef.js";
 import type { StageState } from "./stage.js";
 import { parseMountText } from "./values.js";
 
 /** Where heredoc scripts are written for a RUN (BuildKit uses a tmpfs at /dev/pipes). */
 export const HEREDOC_DIR = "/dev/pipes";
+
+/** The value of a `from=` field of a `--mount` value (group 2). */
+const MOUNT_FROM_RE = /(^|,)\s*from=([^,]*)/i;
 
 /** A copy of `o` with its keys inserted in sorted order (op ids hash such objects, see canonical.ts). */
 function withSortedKeys<T extends object>(o: T): T {
@@ -39,16 +42,15 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
         files.push({ content: h.content, mode: 0o755, path });
         args = [path];
       } else {
-        args = st.config.shell.concat(h.content);
+        args = shellArgv(st.config.shell, h.content);
       }
     } else if (n.heredocs.length > 0) {
       // The shell reads the heredocs itself: pass the line and bodies as one script.
       let script = text;
       for (const h of n.heredocs) script += `\n${h.content}${h.name}`;
-      args = st.config.shell.concat(script + "\n");
+      args = shellArgv(st.config.shell, script + "\n");
     } else {
-      // concat, not a spread: `[...a, x]` leaves the array ~17 slots big (see compiler/arrays.ts).
-      args = st.config.shell.concat(text);
+      args = shellArgv(st.config.shell, text);
     }
   }
 
@@ -60,19 +62,25 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
   for (const f of n.flags) {
     const v = f.value ?? "";
     if (f.name === "mount") {
-      // Mount values are expanded, except `from=` (checked below).
-      const fromRaw = /(^|,)\s*from=([^,]*)/i.exec(v)?.[2];
-      if (fromRaw !== undefined && fromRaw.includes("$")) {
-        ctx.report("mountFromVariable", f.span);
-        continue;
+      let r: ReturnType<typeof parseMountText>;
+      if (ctx.isLiteral(v, f.span.file)) {
+        // No `$`, quote or escape: neither `from=` nor any field value (a substring) can expand.
+        r = parseMountText(v);
+      } else {
+        // Mount values are expanded, except `from=` (checked first).
+        const fromRaw = MOUNT_FROM_RE.exec(v)?.[2];
+        if (fromRaw !== undefined && fromRaw.includes("$")) {
+          ctx.report("mountFromVariable", f.span);
+          continue;
+        }
+        let expandFailed = false;
+        r = parseMountText(v, (value) => {
+          const x = ctx.expandText(value, f.span, st.scope);
+          if (x === null) expandFailed = true;
+          return x ?? "";
+        });
+        if (expandFailed) continue;
       }
-      let expandFailed = false;
-      const r = parseMountText(v, (value) => {
-        const x = ctx.expand({ text: value, span: f.span }, st.scope);
-        if (x === null) expandFailed = true;
-        return x ?? "";
-      });
-      if (expandFailed) continue;
       if (!r.ok) {
         ctx.report("badMount", f.span, [r.message], r.hint);
         continue;

@@ -95,11 +95,14 @@ export class Scope implements ExpandEnv {
   }
 }
 
+/** The list `shellRefs` returns for text without `$` (most RUN lines): shared, frozen. */
+const NO_REFS: readonly string[] = Object.freeze([]);
+
 /** Variable names a shell would expand in `text` (`$NAME`, `${NAME…`), for ARG use tracking. */
-export function shellRefs(text: string): string[] {
+export function shellRefs(text: string): readonly string[] {
+  if (text.indexOf("$") < 0) return NO_REFS;
   const out: string[] = [];
   const re = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
-  if (text.indexOf("$") < 0) return out;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m[1]!);
   return out;
 }

@@ -1,6 +1,6 @@
 // COPY/ADD `--chmod`: octal modes and chmod(1) symbolic modes (`u+x,g-w`, `+x`, `a=rX`) as
 // BuildKit accepts them (dockerfile2llb convert_copy + tonistiigi/dchapes-mode), and applying one.
-import { clampSpan, fail, ok, quote, type ValueResult } from "./result.js";
+import { clampSpan, fail, ok, quote, type ValueError, type ValueResult } from "./result.js";
 
 /** One action of a symbolic clause: `+`, `-` or `=` with permission letters or a class to copy. */
 export interface ChmodAction {
@@ -35,16 +35,29 @@ export function parseChmod(text: string): ValueResult<ChmodSpec> {
   return clampSpan(text, parseChmodImpl(text));
 }
 
+function nonOctal(text: string): ValueError {
+  return fail(`invalid chmod parameter: '${text}'. it should be octal string and between 0 and 07777`, { hint: HINT, offset: 0, length: Math.max(1, text.length) });
+}
+
 function parseChmodImpl(text: string): ValueResult<ChmodSpec> {
-  const nonOctal = () =>
-    fail(`invalid chmod parameter: '${text}'. it should be octal string and between 0 and 07777`, { hint: HINT, offset: 0, length: Math.max(1, text.length) });
-  if (/^[0-9]+$/.test(text)) {
-    if (!/^[0-7]+$/.test(text)) return nonOctal();
-    const v = parseInt(text.replace(/^0+(?=.)/, ""), 8);
-    if (!(v <= MAX_OCTAL_MODE)) return nonOctal();
+  if (text === "") return nonOctal(text);
+  // All decimal digits: an octal mode (its value read on the way), else BuildKit's octal error.
+  let digits = true;
+  let octal = true;
+  let v = 0;
+  for (let i = 0; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) {
+      digits = false;
+      break;
+    }
+    if (d > 7) octal = false;
+    v = v * 8 + d; // a long text overflows to Infinity, still above the maximum
+  }
+  if (digits) {
+    if (!octal || !(v <= MAX_OCTAL_MODE)) return nonOctal(text);
     return ok({ kind: "octal", mode: v });
   }
-  if (text === "") return nonOctal();
   const clauses: ChmodClause[] = [];
   let offset = 0;
   for (const part of text.split(",")) {

@@ -13,7 +13,7 @@ export interface Chown {
 
 function principal(s: string): Principal {
   const n = parseGoUint(s, 10, 32);
-  return n !== undefined ? { id: Number(n) } : { name: s };
+  return n !== undefined ? { id: n } : { name: s };
 }
 
 /**

@@ -2,6 +2,12 @@
 // BuildKit reads `RUN --mount=` values.
 import { clampSpan, fail, ok, type ValueResult } from "./result.js";
 
+// Character codes (charCodeAt comparisons: indexing `text[i]` was most of the time of a read).
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const COMMA = 44;
+
 /** A CSV field and the UTF-16 offset where it starts in the input. */
 export interface CsvField {
   value: string;
@@ -26,10 +32,10 @@ function readCsvRecordImpl(text: string): ValueResult<CsvField[]> {
   let line = 1;
   // Skip empty lines.
   for (;;) {
-    if (i < n && text[i] === "\n") {
+    if (i < n && text.charCodeAt(i) === LF) {
       i++;
       line++;
-    } else if (i + 1 < n && text[i] === "\r" && text[i + 1] === "\n") {
+    } else if (i + 1 < n && text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF) {
       i += 2;
       line++;
     } else break;
@@ -37,10 +43,10 @@ function readCsvRecordImpl(text: string): ValueResult<CsvField[]> {
   if (i >= n) return fail("failed to parse csv mounts: EOF", { offset: 0, length: n });
   let lineStart = i;
   const fields: CsvField[] = [];
-  const isEol = (k: number): boolean => k >= n || text[k] === "\n" || (text[k] === "\r" && (k + 1 >= n || text[k + 1] === "\n"));
+  let nl = -1;
   for (;;) {
     const start = i;
-    if (i < n && text[i] === '"') {
+    if (i < n && text.charCodeAt(i) === QUOTE) {
       // Quoted field.
       let value = "";
       i++;
@@ -54,23 +60,23 @@ function readCsvRecordImpl(text: string): ValueResult<CsvField[]> {
           });
         }
         const chunk = text.slice(i, q);
-        for (let k = 0; k < chunk.length; k++) if (chunk[k] === "\n") {
+        for (let k = 0; k < chunk.length; k++) if (chunk.charCodeAt(k) === LF) {
           line++;
           lineStart = i + k + 1;
         }
         value += chunk.replace(/\r\n/g, "\n");
         i = q + 1;
-        if (i < n && text[i] === '"') {
+        if (i < n && text.charCodeAt(i) === QUOTE) {
           value += '"';
           i++;
           continue;
         }
-        if (i < n && text[i] === ",") {
+        if (i < n && text.charCodeAt(i) === COMMA) {
           fields.push({ value, offset: start });
           i++;
           break;
         }
-        if (isEol(i)) {
+        if (isEol(text, i)) {
           fields.push({ value, offset: start });
           return ok(fields);
         }
@@ -82,11 +88,17 @@ function readCsvRecordImpl(text: string): ValueResult<CsvField[]> {
       continue;
     }
     // Unquoted field: up to the next comma or end of line.
-    let j = i;
-    while (j < n && text[j] !== "," && text[j] !== "\n") j++;
+    // indexOf (native) rather than a loop over the characters. `nl` is the first newline at or
+    // after `i`, or `n` (searched again only after a quoted field ran past it: linear overall).
+    if (nl < i) {
+      nl = text.indexOf("\n", i);
+      if (nl < 0) nl = n;
+    }
+    let j = text.indexOf(",", i);
+    if (j < 0 || j > nl) j = nl;
     let end = j;
-    if (end < n && text[end] === "\n" && end > i && text[end - 1] === "\r") end--;
-    else if (end >= n && end > i && text[end - 1] === "\r") end--; // Go drops a trailing \r before EOF
+    if (end < n && text.charCodeAt(end) === LF && end > i && text.charCodeAt(end - 1) === CR) end--;
+    else if (end >= n && end > i && text.charCodeAt(end - 1) === CR) end--; // Go drops a trailing \r before EOF
     const value = text.slice(i, end);
     const bare = value.indexOf('"');
     if (bare >= 0) {
@@ -96,10 +108,16 @@ function readCsvRecordImpl(text: string): ValueResult<CsvField[]> {
       });
     }
     fields.push({ value, offset: start });
-    if (j < n && text[j] === ",") {
+    if (j < n && text.charCodeAt(j) === COMMA) {
       i = j + 1;
       continue;
     }
     return ok(fields);
   }
+}
+
+/** True at the end of `text` or of its first line (`\n`, `\r\n`, or a `\r` that ends the text). */
+function isEol(text: string, k: number): boolean {
+  const n = text.length;
+  return k >= n || text.charCodeAt(k) === LF || (text.charCodeAt(k) === CR && (k + 1 >= n || text.charCodeAt(k + 1) === LF));
 }

@@ -1,6 +1,6 @@
 // `RUN --mount=…` values with BuildKit's rules (frontend/dockerfile/instructions/commands_runmount.go
 // parseMount/validateMount, DOCKERFILE.md §3 "RUN --mount keys"), into a typed MountSpec.
-import { readCsvRecord } from "./csv.js";
+import { readCsvRecord, type CsvField } from "./csv.js";
 import { clampSpan, didYouMean, fail, ok, parseGoBool, parseGoUint, quote, type ValueResult } from "./result.js";
 import { parseRamInBytes } from "./size.js";
 
@@ -79,7 +79,6 @@ function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueRe
   const m: Partial<MountSpec> = {};
   let sharing: SharingMode | undefined;
   for (const field of rec.value) {
-    const at = { offset: field.offset, length: Math.max(1, field.value.length) };
     const eq = field.value.indexOf("=");
     const key = (eq < 0 ? field.value : field.value.slice(0, eq)).toLowerCase();
     if (eq < 0) {
@@ -99,23 +98,22 @@ function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueRe
             required = true;
             continue;
           }
-          return fail(`unexpected key '${key}' for mount type '${type}'`, { hint: "required applies to secret and ssh mounts; put type= first", ...at });
+          return fail(`unexpected key '${key}' for mount type '${type}'`, { hint: "required applies to secret and ssh mounts; put type= first", ...fieldSpan(field) });
         default:
-          return fail(`invalid field '${field.value}' must be a key=value pair`, { hint: hintForKey(key), ...at });
+          return fail(`invalid field '${field.value}' must be a key=value pair`, { hint: hintForKey(key), ...fieldSpan(field) });
       }
     }
     let v = field.value.slice(eq + 1);
     if (key === "from" && /\$./s.test(v)) {
-      return fail(`'${key}' doesn't support variable expansion, define alias stage instead`, at);
+      return fail(`'${key}' doesn't support variable expansion, define alias stage instead`, fieldSpan(field));
     }
     if (options.expand && key !== "from") v = options.expand(v, key);
-    const bool = (): boolean | undefined => parseGoBool(v);
     switch (key) {
       case "type": {
         const t = v.toLowerCase();
         if (!(MOUNT_TYPES as readonly string[]).includes(t)) {
           const dym = didYouMean(t, MOUNT_TYPES);
-          return fail(`unsupported mount type ${quote(v)}`, { hint: dym ? `did you mean ${dym}?` : `valid types: ${MOUNT_TYPES.join(", ")}`, ...at });
+          return fail(`unsupported mount type ${quote(v)}`, { hint: dym ? `did you mean ${dym}?` : `valid types: ${MOUNT_TYPES.join(", ")}`, ...fieldSpan(field) });
         }
         type = t as MountType;
         break;
@@ -134,36 +132,36 @@ function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueRe
         break;
       case "readonly":
       case "ro": {
-        const b = bool();
-        if (b === undefined) return fail(`invalid value for ${key}: ${v}`, { hint: "use true or false", ...at });
+        const b = parseGoBool(v);
+        if (b === undefined) return fail(`invalid value for ${key}: ${v}`, { hint: "use true or false", ...fieldSpan(field) });
         readOnly = b;
         roAuto = false;
         break;
       }
       case "readwrite":
       case "rw": {
-        const b = bool();
-        if (b === undefined) return fail(`invalid value for ${key}: ${v}`, { hint: "use true or false", ...at });
+        const b = parseGoBool(v);
+        if (b === undefined) return fail(`invalid value for ${key}: ${v}`, { hint: "use true or false", ...fieldSpan(field) });
         readOnly = !b;
         roAuto = false;
         break;
       }
       case "required": {
         if (type !== "secret" && type !== "ssh") {
-          return fail(`unexpected key '${key}' for mount type '${type}'`, { hint: "required applies to secret and ssh mounts; put type= first", ...at });
+          return fail(`unexpected key '${key}' for mount type '${type}'`, { hint: "required applies to secret and ssh mounts; put type= first", ...fieldSpan(field) });
         }
-        const b = bool();
-        if (b === undefined) return fail(`invalid value for ${key}: ${v}`, { hint: "use true or false", ...at });
+        const b = parseGoBool(v);
+        if (b === undefined) return fail(`invalid value for ${key}: ${v}`, { hint: "use true or false", ...fieldSpan(field) });
         required = b;
         break;
       }
       case "size": {
         if (type !== "tmpfs") {
-          return fail(`unexpected key '${key}' for mount type '${type}'`, { hint: "size applies to tmpfs mounts; put type=tmpfs first", ...at });
+          return fail(`unexpected key '${key}' for mount type '${type}'`, { hint: "size applies to tmpfs mounts; put type=tmpfs first", ...fieldSpan(field) });
         }
         const s = parseRamInBytes(v);
         if (!s.ok || s.value > BigInt(Number.MAX_SAFE_INTEGER)) {
-          return fail(`invalid value for ${key}: ${v}`, { hint: "e.g. size=64m (units b, k, m, g, t, p, binary)", ...at });
+          return fail(`invalid value for ${key}: ${v}`, { hint: "e.g. size=64m (units b, k, m, g, t, p, binary)", ...fieldSpan(field) });
         }
         m.size = Number(s.value);
         break;
@@ -175,30 +173,30 @@ function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueRe
         const s = v.toLowerCase();
         if (!(SHARING_MODES as readonly string[]).includes(s)) {
           const dym = didYouMean(s, SHARING_MODES);
-          return fail(`unsupported sharing value ${quote(v)}`, { hint: dym ? `did you mean ${dym}?` : `valid values: ${SHARING_MODES.join(", ")}`, ...at });
+          return fail(`unsupported sharing value ${quote(v)}`, { hint: dym ? `did you mean ${dym}?` : `valid values: ${SHARING_MODES.join(", ")}`, ...fieldSpan(field) });
         }
         sharing = s as SharingMode;
         break;
       }
       case "mode": {
         const n = parseGoUint(v, 8, 32);
-        if (n === undefined) return fail(`invalid value ${v} for mode`, { hint: "an octal mode such as 0755", ...at });
-        m.mode = Number(n);
+        if (n === undefined) return fail(`invalid value ${v} for mode`, { hint: "an octal mode such as 0755", ...fieldSpan(field) });
+        m.mode = n;
         break;
       }
       case "uid":
       case "gid": {
         const n = parseGoUint(v, 10, 32);
-        if (n === undefined) return fail(`invalid value ${v} for ${key}`, { hint: "a decimal number between 0 and 4294967295", ...at });
-        m[key] = Number(n);
+        if (n === undefined) return fail(`invalid value ${v} for ${key}`, { hint: "a decimal number between 0 and 4294967295", ...fieldSpan(field) });
+        m[key] = n;
         break;
       }
       case "env":
-        if (type !== "secret") return fail(`unexpected key '${key}' for mount type '${type}'`, { hint: "env applies to secret mounts; put type=secret first", ...at });
+        if (type !== "secret") return fail(`unexpected key '${key}' for mount type '${type}'`, { hint: "env applies to secret mounts; put type=secret first", ...fieldSpan(field) });
         m.env = v;
         break;
       default:
-        return fail(`unexpected key '${key}' in '${field.value}'`, { hint: hintForKey(key), ...at });
+        return fail(`unexpected key '${key}' in '${field.value}'`, { hint: hintForKey(key), ...fieldSpan(field) });
     }
   }
   // validateMount
@@ -229,6 +227,11 @@ function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueRe
   if (m.gid !== undefined) spec.gid = m.gid;
   if (m.env !== undefined) spec.env = m.env;
   return ok(spec);
+}
+
+/** Where an error about one field points (a field's span is never empty). */
+function fieldSpan(field: CsvField): { offset: number; length: number } {
+  return { offset: field.offset, length: Math.max(1, field.value.length) };
 }
 
 function hintForKey(key: string): string {

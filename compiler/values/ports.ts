@@ -32,30 +32,32 @@ export function parsePortRange(s: string): { start: number; end: number } | unde
   if (s === "") return undefined;
   if (!s.includes("-")) {
     const v = parseGoUint(s, 10, 16);
-    return v === undefined ? undefined : { start: Number(v), end: Number(v) };
+    return v === undefined ? undefined : { start: v, end: v };
   }
   const parts = s.split("-");
   const a = parseGoUint(parts[0], 10, 16);
   const b = parseGoUint(parts[1], 10, 16);
   if (a === undefined || b === undefined || b < a) return undefined;
-  return { start: Number(a), end: Number(b) };
+  return { start: a, end: b };
 }
 
 /** nat.SplitProtoPort: `port[/proto]` → [proto (default tcp), port]. */
 function splitProtoPort(raw: string): [string, string] {
-  const parts = raw.split("/");
-  if (raw.length === 0 || parts[0].length === 0) return ["", ""];
-  if (parts.length === 1) return ["tcp", raw];
-  if (parts[1].length === 0) return ["tcp", parts[0]];
-  return [parts[1], parts[0]];
+  // Go splits at every `/` and uses parts 0 and 1; indexOf finds the same parts without the array.
+  const slash = raw.indexOf("/");
+  if (raw.length === 0 || slash === 0) return ["", ""];
+  if (slash < 0) return ["tcp", raw];
+  const next = raw.indexOf("/", slash + 1);
+  const proto = raw.slice(slash + 1, next < 0 ? raw.length : next);
+  return [proto === "" ? "tcp" : proto, raw.slice(0, slash)];
 }
 
 /** nat splitParts: `[ip:][hostPort:]containerPort`. */
 function splitParts(raw: string): [string, string, string] {
+  if (raw.indexOf(":") < 0) return ["", "", raw]; // the usual EXPOSE word: no split needed
   const parts = raw.split(":");
   const n = parts.length;
   const c = parts[n - 1];
-  if (n === 1) return ["", "", c];
   if (n === 2) return ["", parts[0], c];
   if (n === 3) return [parts[0], parts[1], c];
   return [parts.slice(0, n - 2).join(":"), parts[n - 2], c];

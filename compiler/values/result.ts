@@ -31,18 +31,19 @@ export function quote(s: string): string {
 }
 
 /**
- * Go's `strconv.ParseUint(s, base, bits)` for base 8 or 10: ASCII digits only (no sign, prefix or
- * underscore), at least one digit, value < 2^bits. Returns undefined when invalid or out of range.
+ * Go's `strconv.ParseUint(s, base, bits)` for base 8 or 10 and bits 8, 16 or 32: ASCII digits only (no
+ * sign, prefix or underscore), at least one digit, value < 2^bits. Returns undefined when invalid
+ * or out of range. Plain numbers suffice (every intermediate value stays below 2^32·10 < 2^53, so
+ * the arithmetic is exact); a BigInt per digit was a visible share of lowering EXPOSE and --chown.
  */
-export function parseGoUint(s: string, base: 8 | 10, bits: number): bigint | undefined {
+export function parseGoUint(s: string, base: 8 | 10, bits: 8 | 16 | 32): number | undefined {
   if (s.length === 0) return undefined;
-  const max = (1n << BigInt(bits)) - 1n;
-  let v = 0n;
-  const b = BigInt(base);
+  const max = 2 ** bits - 1;
+  let v = 0;
   for (let i = 0; i < s.length; i++) {
     const d = s.charCodeAt(i) - 0x30;
     if (d < 0 || d >= base) return undefined;
-    v = v * b + BigInt(d);
+    v = v * base + d;
     if (v > max) return undefined;
   }
   return v;

@@ -5,7 +5,7 @@ import { applyChmod, parseChmod, type ChmodSpec } from "../../../compiler/values
 import { parseChown, type Chown } from "../../../compiler/values/chown.js";
 import { expectErr, expectOk } from "./helpers.js";
 
-const octal: [string, number][] = [["755", 0o755], ["0755", 0o755], ["0644", 0o644], ["7777", 0o7777], ["07777", 0o7777], ["0", 0], ["000000644", 0o644]];
+const octal: [string, number][] = [["755", 0o755], ["0755", 0o755], ["0644", 0o644], ["7777", 0o7777], ["07777", 0o7777], ["0", 0], ["000000644", 0o644], ["0".repeat(400) + "7", 7]];
 for (const [t, m] of octal) test(`parseChmod octal ${t}`, () => expectOk(parseChmod(t), { kind: "octal", mode: m }));
 
 test("parseChmod symbolic clauses", () => {
@@ -34,6 +34,7 @@ const badChmod: [string, RegExp, [number, number]?][] = [
   ["10000", /it should be octal string and between 0 and 07777/, [0, 5]],
   ["8", /should be octal string/],
   ["0789", /should be octal string/],
+  ["7".repeat(400), /should be octal string/],
   ["", /should be octal string/],
   ["0o755", /bad symbolic mode clause "0o755"/, [0, 5]],
   ["x+", /bad symbolic mode clause/],

@@ -93,6 +93,9 @@ test("Go csv: quoted fields, doubled quotes, CRLF, leading blank lines", () => {
   assert.equal(vals("a,"), [["a", 0], ["", 2]]);
   assert.equal(vals(",a"), [["", 0], ["a", 1]]);
   assert.equal(vals("a\r"), [["a", 0]]);
+  assert.equal(vals("a,b\nc,d"), [["a", 0], ["b", 2]]);
+  assert.equal(vals('"x\ny",b\nc'), [["x\ny", 0], ["b", 6]]);
+  assert.equal(vals('a,"x\ny",b,c\nd'), [["a", 0], ["x\ny", 2], ["b", 8], ["c", 10]]);
   assert.equal(vals(' "a"'), 'failed to parse csv mounts: parse error on line 1, column 2: bare " in non-quoted-field');
 });
 

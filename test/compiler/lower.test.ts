@@ -1,0 +1,98 @@
+// Lowering helpers with fast paths (WORKDIR resolution, SHELL argv, shell references, literal
+// words, --mount without substitutions): each fast path gives what the general path gives.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import fc from "fast-check";
+import { posix } from "node:path";
+import { compile } from "../../compiler/compile.js";
+import { resolveWorkdir, shellArgv } from "../../compiler/lower/config.js";
+import { shellRefs } from "../../compiler/lower/scope.js";
+import type { RunOp } from "../../compiler/ir/types.js";
+
+/** resolveWorkdir's general path (join + normalize, no trailing `/`), the oracle for its fast paths. */
+function resolveSlow(current: string, path: string): string {
+  if (path === "") return current;
+  const norm = posix.normalize(path.startsWith("/") ? path : posix.join(current, path));
+  return norm.length > 1 && norm.endsWith("/") ? norm.slice(0, -1) : norm;
+}
+
+test("resolveWorkdir: clean paths, trailing slashes, `.` and `..`, relative to clean and unclean WORKDIRs", () => {
+  const cases: [string, string, string][] = [
+    ["/", "/app", "/app"],
+    ["/", "/app/", "/app"],
+    ["/app", "src", "/app/src"],
+    ["/app", "src/", "/app/src"],
+    ["/", "src/", "/src"],
+    ["/app", ".", "/app"],
+    ["/app", "./", "/app"],
+    ["/", ".", "/"],
+    ["/app", "..", "/"],
+    ["/app", "./src", "/app/src"],
+    ["/app", "/", "/"],
+    ["/app", "//", "/"],
+    ["/app", "/a//b/", "/a/b"],
+    ["/app", "/a/./b", "/a/b"],
+    ["/app", "/a/../b", "/b"],
+    ["/app", ".hidden/", "/app/.hidden"],
+    ["/app", "..x", "/app/..x"],
+    ["/app", "", "/app"],
+  ];
+  for (const [cur, p, want] of cases) {
+    assert.is(resolveWorkdir(cur, p), want, `${cur} + ${p}`);
+    assert.is(resolveSlow(cur, p), want, `oracle: ${cur} + ${p}`);
+  }
+});
+
+test("resolveWorkdir equals join + normalize on generated paths", () => {
+  const segs = fc.array(fc.constantFrom("", ".", "..", "a", ".a", "..b", "b.", "...", "c d"), { maxLength: 6 }).map((s) => s.join("/"));
+  const path = fc.tuple(fc.constantFrom("", "/", "//"), segs, fc.constantFrom("", "/", "//", "/.", "/..")).map(([a, b, c]) => a + b + c);
+  fc.assert(
+    fc.property(path, path, (cur, p) => {
+      assert.is(resolveWorkdir(cur, p), resolveSlow(cur, p), `${JSON.stringify(cur)} + ${JSON.stringify(p)}`);
+    }),
+    { numRuns: 20000 },
+  );
+});
+
+test("shellArgv appends the script to any SHELL, exactly sized", () => {
+  assert.equal(shellArgv(["/bin/sh", "-c"], "echo hi"), ["/bin/sh", "-c", "echo hi"]);
+  assert.equal(shellArgv(["pwsh", "-NoProfile", "-Command"], "dir"), ["pwsh", "-NoProfile", "-Command", "dir"]);
+  assert.equal(shellArgv(["bash"], "x"), ["bash", "x"]);
+  const shell = ["/bin/sh", "-c"];
+  shellArgv(shell, "y").push("z");
+  assert.equal(shell, ["/bin/sh", "-c"], "the SHELL itself is not modified");
+});
+
+test("shellRefs: names after `$` and `${`, none without `$`", () => {
+  assert.equal([...shellRefs("echo hello")], []);
+  assert.equal([...shellRefs("echo $A ${B_1} ${C:-x} $1 $$ ${")], ["A", "B_1", "C"]);
+});
+
+/** The run ops of the last stage of `spec`, and the diagnostics' messages. */
+function runOps(spec: string): { ops: RunOp[]; messages: string[] } {
+  const r = compile("t.vmspec", spec);
+  const ir = r.partialIr!;
+  const ops = ir.stages[ir.stages.length - 1]!.ops.filter((o): o is RunOp => o.kind === "run");
+  return { ops, messages: r.diagnostics.map((d) => d.message) };
+}
+
+test("--mount: a value without `$`, quotes or escapes lowers like one whose substitutions give the same text", () => {
+  const lit = runOps('FROM scratch\nWORKDIR /w\nRUN --mount=type=cache,target=cache,id=c1,sharing=locked true\n');
+  const sub = runOps('FROM scratch\nARG T=cache\nWORKDIR /w\nRUN --mount=type=cache,target=$T,id=c1,sharing=locked true\n');
+  assert.equal(lit.messages, []);
+  assert.equal(sub.messages, []);
+  assert.equal(lit.ops[0]!.mounts, sub.ops[0]!.mounts);
+  assert.equal(lit.ops[0]!.mounts, [{ id: "c1", readonly: false, sharing: "locked", target: "/w/cache", type: "cache" }]);
+});
+
+test("--mount: from= with a variable is refused, a literal from= names a stage, a bad literal value is reported", () => {
+  const variable = runOps("FROM scratch\nARG S=a\nRUN --mount=from=$S,target=/x true\n");
+  assert.ok(variable.messages.includes("'from' of --mount cannot contain variables."), variable.messages.join("; "));
+  assert.equal(variable.ops[0]!.mounts, []);
+  const staged = runOps("FROM scratch AS a\nFROM scratch\nRUN --mount=from=a,target=/x true\n");
+  assert.equal(staged.messages, []);
+  assert.equal(staged.ops[0]!.mounts[0]!.from?.kind, "stage");
+  assert.ok(runOps("FROM scratch\nRUN --mount=type=nope,target=/x true\n").messages.some((m) => m.includes("unsupported mount type")));
+});
+
+test.run();
