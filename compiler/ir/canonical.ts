@@ -1,5 +1,6 @@
 // Canonical JSON and content digests for IR ops: sorted keys, no whitespace, `undefined` dropped.
 import { hash } from "node:crypto";
+import { opContentJson } from "./serialise.js";
 import type { Digest, Op, OpId } from "./types.js";
 
 /** Set by `canon` when it meets an integer-like key (which JSON.stringify would emit first). */
@@ -121,44 +122,17 @@ export function opId(op: Omit<Op, "id"> | Op): OpId {
 }
 
 /**
- * The `id` an op is built with until `sealOp` sets it (must be its first key). It is `undefined`,
- * which JSON.stringify omits: the JSON of an unsealed op is exactly the canonical JSON of its
- * content, with no `"id"` prefix to cut off (cutting it copied every op's JSON once more).
+ * The `id` an op is built with until `sealOp` sets it: its first key, so the IR prints `id` first.
+ * It is `undefined`, which canonical JSON (and JSON.stringify) leaves out.
  */
 export const UNSEALED = undefined as unknown as OpId;
 
 /**
- * Sets `op.id` from its content (as `opId` computes it) and returns `op`. Build the op with
- * `id: UNSEALED` as its first key: the IR then prints `id` first, and no second object is needed
- * (spreading `{ id, ...op }` into a new object was a measurable share of lowering, bench/compile).
+ * Sets `op.id` from its content (as `opId` computes it, but with the op kind's own writer in
+ * compiler/ir/serialise.ts instead of the generic walk) and returns `op`. Build the op with
+ * `id: UNSEALED` as its first key, so the IR prints `id` first without a second object.
  */
 export function sealOp<T extends Op>(op: T): T {
-  op.id = sha256(contentJson(op));
+  op.id = sha256(opContentJson(op));
   return op;
-}
-
-/** Canonical JSON of an unsealed op without its `id`, written by the native JSON.stringify when possible. */
-function contentJson(op: Op): string {
-  // `id` is undefined, so JSON.stringify leaves it out.
-  if (op.id === UNSEALED && isCanonicalAfterId(op)) return JSON.stringify(op);
-  const { id: _ignored, ...content } = op;
-  return canonicalJson(content);
-}
-
-/** `isCanonical` for an object whose first key is `id` (skipped), followed by sorted keys. */
-function isCanonicalAfterId(obj: object): boolean {
-  let prev = "";
-  let i = 0;
-  for (const k in obj) {
-    if (i++ === 0) {
-      if (k !== "id") return false;
-      continue;
-    }
-    if (i > 2 && prev > k) return false;
-    if (isIntegerKey(k)) return false;
-    const v = (obj as Record<string, unknown>)[k];
-    if (v === undefined || !isCanonical(v)) return false;
-    prev = k;
-  }
-  return true;
 }

@@ -39,7 +39,7 @@ for (const { f, ir } of irs) {
   });
 }
 
-test("ops are built with keys in sorted order (so op-id hashing takes the allocation-free path)", () => {
+test("ops are built with keys in sorted order (the IR prints them as inserted: `id`, then canonical order)", () => {
   const unsorted: string[] = [];
   const check = (v: unknown, where: string): void => {
     if (v === null || typeof v !== "object") return;
