@@ -2,7 +2,7 @@
 // column are computed lazily from offsets, for diagnostics). Implements the file-level rules of
 // DOCKERFILE.md §1 (L1–L8), parser directives (§2) and heredoc bodies (§5 H1–H2).
 import type { IToken, TokenType } from "chevrotain";
-import { Args, Directive, Heredoc, keywordTokens, Nested, Onbuild, UnknownKeyword } from "./tokens.js";
+import { Args, Directive, Heredoc, KEYWORDS, keywordTokens, Nested, Onbuild, UnknownKeyword } from "./tokens.js";
 import { rawWords } from "./rawWords.js";
 
 /** The escape character of a file (`# escape=` directive, DOCKERFILE.md D3). */
@@ -77,22 +77,38 @@ const HEREDOC_RE = /^(\d*)<<(-?)\s*([^<]*)$/;
 const HEREDOC_KEYWORDS = new Set(["run", "copy", "add"]);
 
 /**
- * Lowercase form of a keyword image. The usual upper-case spellings map to constant strings, so
- * the common case allocates nothing (one `toLowerCase` string per line adds up on large specs).
- */
-const LOWER_KEYWORDS: ReadonlyMap<string, string> = new Map(
-  [...keywordTokens.keys(), "onbuild"].map((k) => [k.toUpperCase(), k]),
-);
-function lowerKeyword(image: string): string {
-  return LOWER_KEYWORDS.get(image) ?? image.toLowerCase();
-}
-
-/**
  * The usual upper-case keyword spellings as constant strings. A keyword token's image is the
  * constant when the source spells it that way, so the tokens and AST nodes of a large spec share
- * one string per keyword instead of holding a copy each (compiler/ast keeps it as `word`).
+ * one string per keyword instead of holding a copy each (compiler/ast keeps it as `word`). The
+ * constants are the source literals of grammar/tokens.ts `KEYWORDS` (internalized strings), so
+ * comparing a keyword with a literal (`keyword === "ENV"`) is a pointer comparison.
  */
-export const KEYWORD_IMAGES: ReadonlyMap<string, string> = new Map([...LOWER_KEYWORDS.keys()].map((k) => [k, k]));
+export const KEYWORD_IMAGES: ReadonlyMap<string, string> = new Map([...KEYWORDS, "ONBUILD"].map((k) => [k, k]));
+
+/** What the lexer needs to know about the word in keyword position. */
+interface KeywordInfo {
+  /** The word as written (the shared constant of KEYWORD_IMAGES for the usual spelling). */
+  image: string;
+  /** Its token type: a keyword's own, Onbuild, or UnknownKeyword. Keywords are case-insensitive. */
+  type: TokenType;
+  /** RUN, COPY and ADD lines may open heredocs (§5). */
+  heredocs: boolean;
+}
+
+/** Keyword info from the word's lower-case form (the rule for any spelling). */
+function infoOf(image: string): KeywordInfo {
+  const lower = image.toLowerCase();
+  const type = lower === "onbuild" ? Onbuild : (keywordTokens.get(lower) ?? UnknownKeyword);
+  return { image, type, heredocs: HEREDOC_KEYWORDS.has(lower) };
+}
+
+/** The info of every usual upper-case spelling, made once: one Map lookup per line. */
+const KEYWORD_INFO: ReadonlyMap<string, KeywordInfo> = new Map([...KEYWORD_IMAGES.keys()].map((k) => [k, infoOf(k)]));
+
+/** The info of the word `image` in keyword position. */
+function keywordInfo(image: string): KeywordInfo {
+  return KEYWORD_INFO.get(image) ?? infoOf(image);
+}
 
 function isWs(c: number): boolean {
   // space, \t, \v, \f, \r (L1)
@@ -267,30 +283,24 @@ function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[
   // Keyword = first word (L1); Args = the rest, whitespace-trimmed.
   let k = 0;
   while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
-  const kwSlice = joined.slice(0, k);
-  const kwImage = KEYWORD_IMAGES.get(kwSlice) ?? kwSlice;
-  let kwLower = lowerKeyword(kwImage);
+  const kw = keywordInfo(joined.slice(0, k));
   const kwStart = s; // the keyword is at the start of the first physical line
-  let nestedLower = kwLower;
-  if (kwLower === "onbuild") {
-    tokens.push(tok(Onbuild, kwImage, kwStart, kwStart + k - 1));
+  let heredocs = kw.heredocs;
+  if (kw.type === Onbuild) {
+    tokens.push(tok(Onbuild, kw.image, kwStart, kwStart + k - 1));
     while (k < joined.length && isWs(joined.charCodeAt(k))) k++;
     const n0 = k;
     while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
+    heredocs = false;
     if (k > n0) {
-      const nestedSlice = joined.slice(n0, k);
-      const nested = KEYWORD_IMAGES.get(nestedSlice) ?? nestedSlice;
-      nestedLower = lowerKeyword(nested);
+      const nested = keywordInfo(joined.slice(n0, k));
+      heredocs = nested.heredocs;
       const ns = segments === null ? s + n0 : mapOffset(segments, n0);
-      tokens.push(tok(Nested, nested, ns, ns + nested.length - 1));
-    } else {
-      nestedLower = "";
+      tokens.push(tok(Nested, nested.image, ns, ns + nested.image.length - 1));
     }
   } else {
-    const type = keywordTokens.get(kwLower) ?? UnknownKeyword;
-    tokens.push(tok(type, kwImage, kwStart, kwStart + k - 1));
+    tokens.push(tok(kw.type, kw.image, kwStart, kwStart + k - 1));
   }
-  kwLower = nestedLower;
   while (k < joined.length && isWs(joined.charCodeAt(k))) k++;
   let aEnd = joined.length;
   while (aEnd > k && isWs(joined.charCodeAt(aEnd - 1))) aEnd--;
@@ -309,7 +319,7 @@ function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[
   }
 
   // §5: heredocs, for RUN/COPY/ADD (also under ONBUILD).
-  if (argsText.length > 0 && HEREDOC_KEYWORDS.has(kwLower) && argsText.includes("<<")) {
+  if (heredocs && argsText.length > 0 && argsText.includes("<<")) {
     for (const w of rawWords(argsText)) {
       const m = HEREDOC_RE.exec(w.text);
       if (m === null || m[3]!.length === 0) continue;

@@ -56,7 +56,24 @@ export const FLAG_TABLE: Readonly<Record<string, Readonly<Record<string, FlagSpe
  * flags; quotes are removed and `\` escapes the next char inside flag words. Returns the flags (name
  * and raw value, not yet validated) and the index where the arguments start.
  */
-export function extractFlags(raw: RawInstruction, from = 0): { flags: Flag[]; rest: number } {
+export function extractFlags(raw: RawInstruction, from = 0): FlagWords {
+  // Most instructions have no flags: their text (trimmed by the lexer) starts with a plain char.
+  const c = raw.text.charCodeAt(from);
+  if (from === 0 && c !== 45 && !isSpace(c)) return NO_FLAG_WORDS;
+  return flagWords(raw, from);
+}
+
+/** What {@link extractFlags} returns: flags not yet validated, and where the arguments start. */
+export interface FlagWords {
+  readonly flags: Flag[];
+  readonly rest: number;
+}
+
+/** No flags, arguments from text index 0 (shared by every instruction without flags; frozen). */
+const NO_FLAG_WORDS: FlagWords = Object.freeze({ flags: fit<Flag>([]), rest: 0 });
+
+/** {@link extractFlags} without its fast path for a text without flags. */
+function flagWords(raw: RawInstruction, from: number): FlagWords {
   const t = raw.text;
   const flags: Flag[] = [];
   let i = from;
@@ -64,22 +81,25 @@ export function extractFlags(raw: RawInstruction, from = 0): { flags: Flag[]; re
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     if (i + 1 >= t.length || t.charCodeAt(i) !== 45 || t.charCodeAt(i + 1) !== 45) return { flags, rest: i };
     const s = i;
-    // Fast path: a flag word without quotes or backslashes is a plain slice.
-    let e = i;
-    while (e < t.length && !isSpace(t.charCodeAt(e))) {
-      const c = t.charCodeAt(e);
-      if (c === 39 || c === 34 || c === 92) break;
+    // Fast path: a flag word without quotes or backslashes is cut straight from the text.
+    let e = i + 2;
+    let eq = -1; // the first `=`
+    let c = 0;
+    while (e < t.length) {
+      c = t.charCodeAt(e);
+      if (c === 61) {
+        if (eq < 0) eq = e;
+      } else if (c === 39 || c === 34 || c === 92 || isSpace(c)) break;
       e++;
     }
-    if (e >= t.length || isSpace(t.charCodeAt(e))) {
-      const word = t.slice(s, e);
+    if (e >= t.length || isSpace(c)) {
       i = e;
-      if (word === "--") {
+      if (e === s + 2) {
+        // A lone `--` ends the flags.
         while (i < t.length && isSpace(t.charCodeAt(i))) i++;
         return { flags, rest: i };
       }
-      const eq = word.indexOf("=");
-      flags.push({ name: eq < 0 ? word.slice(2) : word.slice(2, eq), value: eq < 0 ? null : word.slice(eq + 1), span: raw.span(s, i) });
+      flags.push({ name: t.slice(s + 2, eq < 0 ? e : eq), value: eq < 0 ? null : t.slice(eq + 1, e), span: raw.span(s, e) });
       continue;
     }
     let word = "";
@@ -111,9 +131,9 @@ export function extractFlags(raw: RawInstruction, from = 0): { flags: Flag[]; re
       return { flags, rest: i };
     }
     const body = word.slice(2);
-    const eq = body.indexOf("=");
-    const name = eq < 0 ? body : body.slice(0, eq);
-    const value = eq < 0 ? null : body.slice(eq + 1);
+    const bodyEq = body.indexOf("=");
+    const name = bodyEq < 0 ? body : body.slice(0, bodyEq);
+    const value = bodyEq < 0 ? null : body.slice(bodyEq + 1);
     flags.push({ name, value, span: raw.span(s, i) });
   }
 }
@@ -124,34 +144,52 @@ export function extractFlags(raw: RawInstruction, from = 0): { flags: Flag[]; re
  */
 export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.keyword): Flag[] {
   if (flags.length === 0) return fit(flags); // the shared empty list
-  const table = FLAG_TABLE[keyword] ?? {};
+  const table = FLAG_SPECS.get(keyword) ?? NO_SPECS;
   // Flag names seen so far; a single flag (the common case) needs no set.
   const seen = flags.length > 1 ? new Set<string>() : null;
-  const ok: Flag[] = [];
-  for (const f of flags) {
-    const spec = table[f.name];
-    if (spec === undefined) {
-      const near = didYouMean(f.name, Object.keys(table));
-      raw.report("unknownFlag", f.span, [f.name, keyword], near ? `Did you mean --${near}?` : undefined);
-      continue;
-    }
-    if (seen !== null && seen.has(f.name) && !spec.repeat) {
-      raw.report("duplicateFlag", f.span, [f.name]);
-      continue;
-    }
-    seen?.add(f.name);
-    if (spec.kind === "string" && f.value === null) {
-      raw.report("flagMissingValue", f.span, [f.name]);
-      continue;
-    }
-    if (spec.kind === "bool" && f.value !== null && !/^(true|false|1|0|t|f|TRUE|FALSE|True|False|T|F)$/.test(f.value)) {
-      raw.report("flagBadBool", f.span, [f.name, f.value]);
-      continue;
-    }
-    ok.push(f);
+  // The flags that passed, once one has not (until then: a prefix of `flags`).
+  let ok: Flag[] | null = null;
+  for (let k = 0; k < flags.length; k++) {
+    const f = flags[k]!;
+    const problem = flagProblem(raw, f, table.get(f.name), seen, keyword);
+    if (problem && ok === null) ok = flags.slice(0, k);
+    else if (!problem && ok !== null) ok.push(f);
   }
-  return fit(ok);
+  return fit(ok ?? flags);
 }
+
+/** Reports what is wrong with flag `f` (spec: its table entry) and returns true, or returns false. */
+function flagProblem(raw: RawInstruction, f: Flag, spec: FlagSpec | undefined, seen: Set<string> | null, keyword: string): boolean {
+  if (spec === undefined) {
+    const names = Object.keys(FLAG_TABLE[keyword] ?? {});
+    const near = didYouMean(f.name, names);
+    raw.report("unknownFlag", f.span, [f.name, keyword], near ? `Did you mean --${near}?` : undefined);
+    return true;
+  }
+  if (seen !== null && seen.has(f.name) && !spec.repeat) {
+    raw.report("duplicateFlag", f.span, [f.name]);
+    return true;
+  }
+  seen?.add(f.name);
+  if (spec.kind === "string" && f.value === null) {
+    raw.report("flagMissingValue", f.span, [f.name]);
+    return true;
+  }
+  if (spec.kind === "bool" && f.value !== null && !/^(true|false|1|0|t|f|TRUE|FALSE|True|False|T|F)$/.test(f.value)) {
+    raw.report("flagBadBool", f.span, [f.name, f.value]);
+    return true;
+  }
+  return false;
+}
+
+/**
+ * FLAG_TABLE as maps. A flag name is a fresh slice of the source: a Map hashes it, where indexing
+ * an object by it would first look it up in V8's string table (measurably slower per flag).
+ */
+const FLAG_SPECS: ReadonlyMap<string, ReadonlyMap<string, FlagSpec>> = new Map(
+  Object.entries(FLAG_TABLE).map(([k, table]) => [k, new Map(Object.entries(table))]),
+);
+const NO_SPECS: ReadonlyMap<string, FlagSpec> = new Map();
 
 /** The value of the last flag named `name` (`true` for a bare bool flag), or undefined. */
 export function flagValue(flags: readonly Flag[], name: string): string | undefined {

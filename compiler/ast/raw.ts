@@ -51,6 +51,7 @@ export class RawInstruction {
 
   /** Span of text[i, j). */
   span(i: number, j: number): Span {
+    if (this.segments === null) return { file: this.ctx.file, offset: this.start + i, length: Math.max(0, j - i) };
     const s = this.at(i);
     const e = j > i ? this.at(j - 1) + 1 : s;
     return { file: this.ctx.file, offset: s, length: Math.max(0, e - s) };
@@ -64,7 +65,8 @@ export class RawInstruction {
   /** Span of the whole instruction (keyword through end of text). */
   fullSpan(): Span {
     const s = this.keywordSpan.offset;
-    const e = this.text.length > 0 ? this.at(this.text.length - 1) + 1 : s + this.keywordSpan.length;
+    const n = this.text.length;
+    const e = n === 0 ? s + this.keywordSpan.length : this.segments === null ? this.start + n : this.at(n - 1) + 1;
     return { file: this.ctx.file, offset: s, length: e - s };
   }
 
@@ -94,17 +96,27 @@ export function isSpace(c: number): boolean {
 
 /** Words of text[from..] split on whitespace; quotes do not group (DOCKERFILE.md J5). */
 export function splitWhitespace(raw: RawInstruction, from: number): Word[] {
+  const out = whitespaceWords(raw, from);
+  return out.length === 1 ? out : fit(out);
+}
+
+/**
+ * `splitWhitespace` without the final `fit`, for callers that copy the list anyway. A single word
+ * comes as an exactly-sized list.
+ */
+export function whitespaceWords(raw: RawInstruction, from: number): Word[] {
   const t = raw.text;
-  const out: Word[] = [];
+  let out: Word[] | null = null;
   let i = from;
-  while (i < t.length) {
+  for (;;) {
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    if (i >= t.length) break;
+    if (i >= t.length) return out ?? [];
     const s = i;
     while (i < t.length && !isSpace(t.charCodeAt(i))) i++;
-    out.push(raw.wordAt(s, i));
+    const w = raw.wordAt(s, i);
+    if (out === null) out = [w];
+    else out.push(w);
   }
-  return fit(out);
 }
 
 /**
@@ -127,23 +139,44 @@ export function shellWordRanges(raw: RawInstruction, from: number): number[] {
   const esc = raw.ctx.escape.charCodeAt(0);
   const out: number[] = [];
   let i = from;
-  while (i < t.length) {
+  for (;;) {
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    if (i >= t.length) break;
+    if (i >= t.length) return out;
     const s = i;
-    let quote = 0;
-    while (i < t.length) {
-      const c = t.charCodeAt(i);
-      if (quote === 0 && isSpace(c)) break;
-      if (c === esc && quote !== 39 && i + 1 < t.length) {
-        i += 2;
-        continue;
-      }
-      if (quote === 0 && (c === 39 || c === 34)) quote = c;
-      else if (quote === c) quote = 0;
-      i++;
-    }
+    i = shellWordEnd(t, s, esc);
     out.push(s, i);
   }
-  return out;
 }
+
+/**
+ * End of the quote-aware word starting at t[s] (not a space): the index of the first unquoted
+ * whitespace after it, or t.length. `esc` is the escape character's code. Also notes the word's
+ * first `=` (quoted or escaped ones count too) in {@link lastShellWord}, for ENV/LABEL/ARG pairs.
+ */
+export function shellWordEnd(t: string, s: number, esc: number): number {
+  let i = s;
+  let quote = 0;
+  let eq = -1;
+  while (i < t.length) {
+    const c = t.charCodeAt(i);
+    if (c === 61) {
+      if (eq < 0) eq = i;
+    } else if (quote === 0 && isSpace(c)) {
+      break;
+    } else if (c === esc && quote !== 39 && i + 1 < t.length) {
+      if (eq < 0 && t.charCodeAt(i + 1) === 61) eq = i + 1;
+      i += 2;
+      continue;
+    } else if (quote === 0 && (c === 39 || c === 34)) {
+      quote = c;
+    } else if (quote === c) {
+      quote = 0;
+    }
+    i++;
+  }
+  lastShellWord.eq = eq;
+  return i;
+}
+
+/** What {@link shellWordEnd} noted about the word it scanned last: its first `=` (-1: none). */
+export const lastShellWord = { eq: -1 };

@@ -2,7 +2,7 @@
 // KERNEL (one string) and EXPOSE VOLUME PUBLISH PACKAGES MACHINE (word lists).
 import { parseExecForm } from "../words/execForm.js";
 import { checkFlags, extractFlags } from "./flags.js";
-import { NO_HEREDOCS, splitShellWords, splitWhitespace, type RawInstruction } from "./raw.js";
+import { NO_HEREDOCS, isSpace, splitShellWords, splitWhitespace, type RawInstruction } from "./raw.js";
 import type { ListNode, StringNode, Word } from "./types.js";
 
 // Nodes are written out field by field rather than spreading a shared `base(raw)` object: the
@@ -12,10 +12,10 @@ import type { ListNode, StringNode, Word } from "./types.js";
 export function buildString(raw: RawInstruction, kind: StringNode["kind"]): StringNode {
   const { flags, rest } = extractFlags(raw);
   const ok = checkFlags(raw, flags);
-  const value = rest < raw.text.length ? raw.wordAt(rest, raw.text.length) : null;
-  let words = splitWhitespace(raw, rest);
+  const t = raw.text;
+  const value = rest < t.length ? raw.wordAt(rest, t.length) : null;
   // The usual single word is the value itself: share its Word rather than keep an equal copy.
-  if (words.length === 1 && value !== null && words[0]!.text === value.text) words = [value];
+  const words = value !== null && !hasSpace(t, rest) ? [value] : splitWhitespace(raw, rest);
   const node: StringNode = { kind, keyword: raw.keyword, word: raw.word, span: raw.fullSpan(), keywordSpan: raw.keywordSpan, heredocs: NO_HEREDOCS, flags: ok, value, words };
   if (kind === "kernel") return node; // the value is the (optional) kernel command line
   // USER/WORKDIR/STOPSIGNAL take the rest of the line as one value (BuildKit parseString);
@@ -27,14 +27,19 @@ export function buildString(raw: RawInstruction, kind: StringNode["kind"]): Stri
   return node;
 }
 
+/** True when text[from..] contains whitespace (then it is not a single word). */
+function hasSpace(t: string, from: number): boolean {
+  for (let i = from; i < t.length; i++) if (isSpace(t.charCodeAt(i))) return true;
+  return false;
+}
+
 /** List instructions. VOLUME also accepts a JSON array; MACHINE words are quote-aware `k=v`. */
 export function buildList(raw: RawInstruction, kind: ListNode["kind"]): ListNode {
   const { flags, rest } = extractFlags(raw);
   const ok = checkFlags(raw, flags);
   let items: Word[];
-  const text = raw.text.slice(rest);
-  if (kind === "volume" && text.startsWith("[")) {
-    const r = parseExecForm(text);
+  if (kind === "volume" && raw.text.charCodeAt(rest) === 91 /* [ */) {
+    const r = parseExecForm(raw.text.slice(rest));
     const span = raw.span(rest, raw.text.length);
     if (r.kind === "exec") items = r.args.map((a: string) => ({ text: a, span }));
     else if (r.kind === "error") {

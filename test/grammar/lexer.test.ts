@@ -89,6 +89,16 @@ test("rawWords keeps quotes and escapes, splits on unquoted blanks", () => {
   assert.equal(rawWords(`  x  `).map((w) => w.offset), [2]);
 });
 
+test("keywords match in any case (by their lower-case form); only RUN/COPY/ADD open heredocs", () => {
+  assert.equal(kinds("copy <<EOF x\nbody\nEOF\n"), ["COPY:copy", "Args:<<EOF x", "Heredoc:body\n"]);
+  assert.equal(kinds("onbuild Run <<A\nb\nA\n"), ["Onbuild:onbuild", "Nested:Run", "Args:<<A", "Heredoc:b\n"]);
+  assert.equal(kinds("ONBUILD ENV <<A\nONBUILD\n"), ["Onbuild:ONBUILD", "Nested:ENV", "Args:<<A", "Onbuild:ONBUILD"]);
+  assert.equal(kinds("ENV <<A\nA\n"), ["ENV:ENV", "Args:<<A", "UnknownKeyword:A"]);
+  // The Kelvin sign lower-cases to `k`: the word is the PACKAGES keyword, its image kept as written.
+  assert.equal(kinds("PAC\u212aAGES x\n"), ["PACKAGES:PAC\u212aAGES", "Args:x"]);
+  assert.equal(kinds("RUNX y\n"), ["UnknownKeyword:RUNX", "Args:y"]);
+});
+
 test("empty input and whitespace-only input give no tokens", () => {
   assert.equal(lex("").tokens, []);
   assert.equal(lex(" \n\t\n").tokens, []);
