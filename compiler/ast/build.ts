@@ -187,8 +187,8 @@ export class LoadedFile {
   private readonly texts: string[] = [];
   /** Per instruction: source offsets of the keyword and of the argument text. */
   private readonly offsets: number[] = [];
-  /** Instructions built when loaded, by index. */
-  private readonly built = new Map<number, Instruction>();
+  /** Per instruction: the node if it was built when loaded, else null. */
+  private readonly built: (Instruction | null)[] = [];
   /** Segments and heredocs of the few raw instructions that have them, by index. */
   private readonly extras = new Map<number, RawExtras>();
 
@@ -215,7 +215,7 @@ export class LoadedFile {
    * diagnostics (the bag drops repeats); the compiler builds each one once per use.
    */
   node(i: number): Instruction {
-    return this.built.get(i) ?? buildInstruction(this.raw(i));
+    return this.built[i] ?? buildInstruction(this.raw(i));
   }
 
   /** Adds an instruction from its CST tokens, building it now if its kind needs that. */
@@ -232,23 +232,22 @@ export class LoadedFile {
     if (segments !== null || heredocs !== undefined) {
       this.extras.set(i, { segments, heredocs: heredocs === undefined ? NO_HEREDOC_PAYLOADS : heredocs.map((h) => h.payload as HeredocPayload) });
     }
-    if (isBuiltOnLoad(kind)) this.built.set(i, buildInstruction(this.raw(i)));
+    this.built.push(isBuiltOnLoad(kind) ? buildInstruction(this.raw(i)) : null);
   }
 
   /** Adds an instruction built by the caller (ONBUILD). */
   addBuilt(node: Instruction): void {
-    const i = this.kinds.length;
     this.kinds.push(node.kind);
     this.words.push(node.word);
     this.texts.push("");
     this.offsets.push(node.span.offset, node.span.offset);
-    this.built.set(i, node);
+    this.built.push(node);
   }
 
   private raw(i: number): RawInstruction {
     const word = this.words[i]!;
     const offset = this.offsets[2 * i]!;
-    const extras = this.extras.get(i);
+    const extras = this.extras.size === 0 ? undefined : this.extras.get(i);
     return new RawInstruction(
       this.ctx,
       KEYWORD_IMAGES.get(word) ?? word.toUpperCase(),
