@@ -107,7 +107,7 @@ report(`generated spec (${N} instructions)`, big, N + 3, 10);
 // sum is below the full compile, which also pays for collecting everything the phases keep alive).
 // compile() lexes and parses 1024 instructions at a time (compiler/ast/build.ts loadFile), so
 // parse is timed on such runs of tokens. "load" is that whole interleaved pass, which also builds
-// FROM, ARG and MACHINE; lowering builds every other instruction's AST node as it reaches it.
+// FROM and MACHINE; lowering builds every other instruction's AST node as it reaches it.
 {
   const chunks: IToken[][] = [];
   const lexer = new Lexer(big);

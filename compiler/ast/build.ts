@@ -154,12 +154,12 @@ const KIND_OF_KEYWORD: ReadonlyMap<string, Instruction["kind"]> = new Map<string
 ]);
 
 /**
- * Kinds built when a file is loaded: what lowering reads before it reaches them (FROM splits
- * stages, MACHINE arch sets platforms, INCLUDE pulls in files, ARGs before the first FROM), plus
- * ONBUILD (it holds a nested instruction) and unknown keywords (rare; `kind` needs no rebuild).
+ * Kinds built when a file is loaded: what is read before lowering reaches it (FROM splits stages,
+ * MACHINE arch sets platforms, INCLUDE pulls in files), plus ONBUILD (built with its nested
+ * instruction from the CST) and unknown keywords (rare).
  */
 function isBuiltOnLoad(kind: Instruction["kind"]): boolean {
-  return kind === "from" || kind === "arg" || kind === "machine" || kind === "include" || kind === "unknown" || kind === "onbuild";
+  return kind === "from" || kind === "machine" || kind === "include" || kind === "unknown" || kind === "onbuild";
 }
 
 /** Multi-line argument segments and heredocs of an instruction that has any. */

@@ -14,12 +14,13 @@ const files = (m: Record<string, string>): SourceReader => ({
 const codes = (text: string, reader?: SourceReader) =>
   compile("/s/spec.vmspec", text, {}, reader).diagnostics.map((d) => `${d.file}:${d.offset}:${d.code}`);
 
-test("only FROM, ARG, MACHINE, INCLUDE, ONBUILD and unknown instructions are built when loaded", () => {
+test("only FROM, MACHINE, INCLUDE, ONBUILD and unknown instructions are built when loaded", () => {
   const text = "ARG A=1\nFROM x\nRUN a\nMACHINE cpus=2\nONBUILD RUN b\nCOPY a b\nBOGUS c\n";
   const p = loadProgram("/s/spec.vmspec", text, files({}), new DiagnosticBag());
   const kinds = Array.from({ length: p.instructions.length }, (_, i) => p.instructions.kind(i));
   assert.equal(kinds, ["arg", "from", "run", "machine", "onbuild", "copy", "unknown"]);
   // A built instruction is the same node on every call; a raw one is built anew (and dies young).
+  assert.is.not(p.instructions.node(0), p.instructions.node(0));
   assert.is(p.instructions.node(1), p.instructions.node(1));
   assert.is(p.instructions.node(3), p.instructions.node(3));
   assert.is.not(p.instructions.node(2), p.instructions.node(2));
