@@ -57,6 +57,7 @@ export class DiagnosticBag {
 
   /** Diagnostics sorted by file order of first appearance, then offset, then code. */
   sorted(fileOrder: readonly string[]): Diagnostic[] {
+    if (this.items.length < 2) return this.items.slice(); // most compiles: nothing to order
     const rank = new Map(fileOrder.map((f, i) => [f, i]));
     return this.items
       .slice()
