@@ -1,7 +1,10 @@
 // Canonical JSON and content digests for IR ops: sorted keys, no whitespace, `undefined` dropped.
-import { hash } from "node:crypto";
-import { opContentJson } from "./serialise.js";
-import type { Digest, Op, OpId } from "./types.js";
+import { sha256 } from "./digest.js";
+import type { Op, OpId } from "./types.js";
+
+export { sha256 } from "./digest.js";
+// Ops are sealed by their kind's own writer; re-exported here, where lowering imports them from.
+export { sealOp, UNSEALED } from "./serialise.js";
 
 /** Set by `canon` when it meets an integer-like key (which JSON.stringify would emit first). */
 let sawIntegerKey = false;
@@ -107,32 +110,12 @@ function slowCanonical(value: unknown): string {
   return "{" + parts.join(",") + "}";
 }
 
-/** sha256 of a UTF-8 string as a `sha256:<hex>` digest. */
-export function sha256(text: string): Digest {
-  return `sha256:${hash("sha256", text, "hex")}`;
-}
-
 /**
  * The id of an op: sha256 of the canonical JSON of every field except `id`. Since `inputs` holds the
- * ids of input ops, an op id covers the op's whole history (a Merkle DAG).
+ * ids of input ops, an op id covers the op's whole history (a Merkle DAG). The generic reference for
+ * `sealOp`, which computes the same id faster (compiler/ir/serialise.ts).
  */
 export function opId(op: Omit<Op, "id"> | Op): OpId {
   const { id: _ignored, ...content } = op as Op;
   return sha256(canonicalJson(content));
-}
-
-/**
- * The `id` an op is built with until `sealOp` sets it: its first key, so the IR prints `id` first.
- * It is `undefined`, which canonical JSON (and JSON.stringify) leaves out.
- */
-export const UNSEALED = undefined as unknown as OpId;
-
-/**
- * Sets `op.id` from its content (as `opId` computes it, but with the op kind's own writer in
- * compiler/ir/serialise.ts instead of the generic walk) and returns `op`. Build the op with
- * `id: UNSEALED` as its first key, so the IR prints `id` first without a second object.
- */
-export function sealOp<T extends Op>(op: T): T {
-  op.id = sha256(opContentJson(op));
-  return op;
 }

@@ -1,6 +1,27 @@
-// Canonical JSON of IR ops written by hand, one writer per op kind: keys in sorted order by
-// construction, so nothing is walked or checked (compiler/ir/canonical.ts is the generic reference).
-import type { CopyFrom, CopySource, FileCopyOp, ImageRef, InlineFile, MkdirOp, Op, PackageRequest, PackagesOp, Platform, Principal, RunMount, RunOp, SourceOp } from "./types.js";
+// Op ids: the canonical JSON of an op written by hand, one writer per op kind, with keys in sorted
+// order by construction (compiler/ir/canonical.ts is the generic reference), and hashed.
+import { sha256 } from "./digest.js";
+import type { CopyFrom, CopySource, FileCopyOp, ImageRef, InlineFile, MkdirOp, Op, OpId, PackageRequest, PackagesOp, Platform, Principal, RunMount, RunOp, SourceOp } from "./types.js";
+
+/**
+ * The `id` an op is built with until `sealOp` sets it: its first key, so the IR prints `id` first.
+ * It is `undefined`, which canonical JSON (and JSON.stringify) leaves out.
+ */
+export const UNSEALED = undefined as unknown as OpId;
+
+/** The id `sealOp` set last: most ops build on the op sealed just before them (see `ids`). */
+let lastId = "";
+
+/**
+ * Sets `op.id` to sha256 of the op's canonical JSON without `id` (what `opId` in canonical.ts
+ * computes) and returns `op`. Build the op with `id: UNSEALED` as its first key, so the IR prints
+ * `id` first without a second object.
+ */
+export function sealOp<T extends Op>(op: T): T {
+  op.id = sha256(opContentJson(op));
+  lastId = op.id;
+  return op;
+}
 
 /**
  * The canonical JSON of an op without its `id`: byte for byte what `canonicalJson` gives for the
@@ -99,13 +120,12 @@ function runJson(op: RunOp): string {
     ',"files":' +
     list(op.files, inlineFile) +
     ',"inputs":' +
-    strings(op.inputs) +
+    ids(op.inputs) +
     ',"kind":"run","mounts":' +
     list(op.mounts, mount) +
-    ',"network":' +
-    str(op.network) +
-    ',"security":' +
-    str(op.security) +
+    // The defaults are written as constants (no scan, no concatenation).
+    (op.network === "default" ? ',"network":"default"' : ',"network":' + str(op.network)) +
+    (op.security === "sandbox" ? ',"security":"sandbox"' : ',"security":' + str(op.security)) +
     ',"user":' +
     str(op.user) +
     ',"workdir":' +
@@ -119,15 +139,15 @@ function copyJson(op: FileCopyOp): string {
   if (op.checksum !== undefined) s += '"checksum":' + str(op.checksum) + ",";
   if (op.chmod !== undefined) s += '"chmod":' + (typeof op.chmod === "number" ? num(op.chmod) : str(op.chmod)) + ",";
   if (op.chown !== undefined) s += '"chown":' + chown(op.chown) + ",";
-  s += '"dest":' + str(op.dest) + ',"exclude":' + strings(op.exclude) + ',"from":' + copyFrom(op.from) + ',"inputs":' + strings(op.inputs);
+  s += '"dest":' + str(op.dest) + ',"exclude":' + strings(op.exclude) + ',"from":' + copyFrom(op.from) + ',"inputs":' + ids(op.inputs);
   if (op.keepGitDir !== undefined) s += ',"keepGitDir":' + op.keepGitDir;
-  s += ',"kind":' + str(op.kind) + ',"link":' + op.link + ',"parents":' + op.parents + ',"sources":' + list(op.sources, copySource);
+  s += (op.kind === "copy" ? ',"kind":"copy"' : ',"kind":' + str(op.kind)) + ',"link":' + op.link + ',"parents":' + op.parents + ',"sources":' + list(op.sources, copySource);
   if (op.unpack !== undefined) s += ',"unpack":' + op.unpack;
   return s + "}";
 }
 
 function mkdirJson(op: MkdirOp): string {
-  return '{"inputs":' + strings(op.inputs) + ',"kind":"mkdir","path":' + str(op.path) + ',"user":' + str(op.user) + "}";
+  return '{"inputs":' + ids(op.inputs) + ',"kind":"mkdir","path":' + str(op.path) + ',"user":' + str(op.user) + "}";
 }
 
 function packagesJson(op: PackagesOp): string {
@@ -137,7 +157,7 @@ function packagesJson(op: PackagesOp): string {
     ',"distro":' +
     str(op.distro) +
     ',"inputs":' +
-    strings(op.inputs) +
+    ids(op.inputs) +
     ',"kind":"packages","packages":' +
     list(op.packages, (p) => '{"name":' + str(p.name) + (p.version !== undefined ? ',"version":' + str(p.version) : "") + "}") +
     ',"suite":' +
@@ -150,7 +170,7 @@ function sourceJson(op: SourceOp): string {
   const src = op.source;
   const source =
     src.kind === "scratch" ? '{"kind":"scratch"}' : '{"kind":"image","platform":' + platform(src.platform) + ',"ref":' + imageRef(src.ref) + "}";
-  return '{"inputs":' + strings(op.inputs) + ',"kind":"source","source":' + source + "}";
+  return '{"inputs":' + ids(op.inputs) + ',"kind":"source","source":' + source + "}";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,6 +280,17 @@ function strings(a: readonly string[]): string {
   if (a.length === 0) return "[]";
   let s = "[" + str(a[0]!);
   for (let i = 1; i < a.length; i++) s += "," + str(a[i]!);
+  return s + "]";
+}
+
+/**
+ * A JSON array of op ids. The id `sealOp` set last (usually `inputs[0]`) is `sha256:` and hex
+ * digits, so it is written without the escape scan; any other is scanned like every string.
+ */
+function ids(a: readonly string[]): string {
+  if (a.length === 0) return "[]";
+  let s = "[" + (a[0] === lastId ? '"' + a[0] + '"' : str(a[0]!));
+  for (let i = 1; i < a.length; i++) s += "," + (a[i] === lastId ? '"' + a[i] + '"' : str(a[i]!));
   return s + "]";
 }
 

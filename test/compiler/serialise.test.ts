@@ -99,7 +99,7 @@ function runOps(s: string): RunOp[] {
       { type: "ssh", target: "/s", readonly: false, required: false, id: undefined, env: undefined },
     ],
     kind: "run",
-    inputs: [ID_A, ID_B],
+    inputs: [ID_A, `sha256:${s}`],
     files: [{ path: `/dev/pipes/${s}`, mode: 0o755, content: `#!/bin/sh\n${s}\n` }],
     env: [`A=${s}`, "PATH=/bin"],
     devices: [
@@ -199,11 +199,14 @@ test("a list shared by consecutive run ops is written again once another list re
   for (const op of [a!, b, c, b]) assert.is(opContentJson(op), reference(op));
 });
 
-test("sealOp sets the id opId computes, and ops differing in one string get different ids", () => {
+test("sealOp sets the id opId computes, on a chain of ops each built on the last, and ops differing in one string get different ids", () => {
   const ids = new Set<string>();
+  let last: OpId = ID_A;
   for (const s of AWKWARD) {
-    const op = sealOp(runOps(s)[0]!);
+    const [run] = runOps(s);
+    const op = sealOp({ ...run!, inputs: [last, `sha256:${s}`, last] });
     assert.is(op.id, opId(op));
+    last = op.id;
     assert.match(op.id, /^sha256:[0-9a-f]{64}$/);
     ids.add(op.id);
   }
