@@ -102,12 +102,24 @@ function infoOf(image: string): KeywordInfo {
   return { image, type, heredocs: HEREDOC_KEYWORDS.has(lower) };
 }
 
-/** The info of every usual upper-case spelling, made once: one Map lookup per line. */
-const KEYWORD_INFO: ReadonlyMap<string, KeywordInfo> = new Map([...KEYWORD_IMAGES.keys()].map((k) => [k, infoOf(k)]));
+/**
+ * The info of every usual upper-case spelling, grouped by length: a line's keyword is found by
+ * comparing it in place with the few spellings of its length (no slice of the line, no hashing).
+ */
+const KEYWORDS_BY_LENGTH: readonly (readonly KeywordInfo[] | undefined)[] = (() => {
+  const byLength: KeywordInfo[][] = [];
+  for (const k of KEYWORD_IMAGES.keys()) (byLength[k.length] ??= []).push(infoOf(k));
+  return byLength;
+})();
 
-/** The info of the word `image` in keyword position. */
-function keywordInfo(image: string): KeywordInfo {
-  return KEYWORD_INFO.get(image) ?? infoOf(image);
+/** The info of the word line[s, e) in keyword position. */
+function keywordAt(line: string, s: number, e: number): KeywordInfo {
+  const candidates = KEYWORDS_BY_LENGTH[e - s];
+  if (candidates !== undefined) {
+    const c = line.charCodeAt(s);
+    for (const info of candidates) if (info.image.charCodeAt(0) === c && line.startsWith(info.image, s)) return info;
+  }
+  return infoOf(line.slice(s, e));
 }
 
 function isWs(c: number): boolean {
@@ -239,8 +251,12 @@ function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[
   if (s === e0 || text.charCodeAt(s) === 35 /* # */) return false;
 
   // Read the logical line: physical lines joined while they end in the escape char (L4).
-  // Most logical lines are one physical line: then `joined` is a plain slice of the source and
-  // `segments` stays null (text index i is source offset s + i), so no offset table is built.
+  // Most logical lines are one physical line: then the line is text[from, to) of the source itself
+  // (indices are source offsets) and `segments` stays null. Otherwise it is the joined text, and
+  // `segments` maps its indices back to source offsets.
+  let line = text;
+  let from = s;
+  let to = e0;
   let joined = "";
   let segments: number[] | null = null;
   let lineS = s;
@@ -253,7 +269,7 @@ function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[
       j >= lineS && text.charCodeAt(j) === esc && (j === lines.lineStart || text.charCodeAt(j - 1) !== esc);
     const partEnd = continues ? j : lineE;
     if (!continues && segments === null) {
-      joined = text.slice(lineS, partEnd);
+      to = partEnd;
       break;
     }
     (segments ??= []).push(joined.length, lineS);
@@ -276,44 +292,49 @@ function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[
     lineS = lines.lineStart;
     lineE = lines.lineEnd;
   }
+  if (segments !== null) {
+    line = joined;
+    from = 0;
+    to = joined.length;
+  }
   if (emptyContinuationAt >= 0) {
     problems.push({ kind: "emptyContinuation", offset: emptyContinuationAt, length: 0 });
   }
 
   // Keyword = first word (L1); Args = the rest, whitespace-trimmed.
-  let k = 0;
-  while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
-  const kw = keywordInfo(joined.slice(0, k));
+  let k = from;
+  while (k < to && !isWs(line.charCodeAt(k))) k++;
+  const kw = keywordAt(line, from, k);
   const kwStart = s; // the keyword is at the start of the first physical line
   let heredocs = kw.heredocs;
   if (kw.type === Onbuild) {
-    tokens.push(tok(Onbuild, kw.image, kwStart, kwStart + k - 1));
-    while (k < joined.length && isWs(joined.charCodeAt(k))) k++;
+    tokens.push(tok(Onbuild, kw.image, kwStart, kwStart + (k - from) - 1));
+    while (k < to && isWs(line.charCodeAt(k))) k++;
     const n0 = k;
-    while (k < joined.length && !isWs(joined.charCodeAt(k))) k++;
+    while (k < to && !isWs(line.charCodeAt(k))) k++;
     heredocs = false;
     if (k > n0) {
-      const nested = keywordInfo(joined.slice(n0, k));
+      const nested = keywordAt(line, n0, k);
       heredocs = nested.heredocs;
-      const ns = segments === null ? s + n0 : mapOffset(segments, n0);
+      const ns = segments === null ? n0 : mapOffset(segments, n0);
       tokens.push(tok(Nested, nested.image, ns, ns + nested.image.length - 1));
     }
   } else {
-    tokens.push(tok(kw.type, kw.image, kwStart, kwStart + k - 1));
+    tokens.push(tok(kw.type, kw.image, kwStart, kwStart + (k - from) - 1));
   }
-  while (k < joined.length && isWs(joined.charCodeAt(k))) k++;
-  let aEnd = joined.length;
-  while (aEnd > k && isWs(joined.charCodeAt(aEnd - 1))) aEnd--;
+  while (k < to && isWs(line.charCodeAt(k))) k++;
+  let aEnd = to;
+  while (aEnd > k && isWs(line.charCodeAt(aEnd - 1))) aEnd--;
   let argsText = "";
   // Offset table of argsText (null: argsText[i] is at source offset aStart + i).
   let argsSegments: number[] | null = null;
   let aStart = 0;
   if (aEnd > k) {
-    argsText = k === 0 && aEnd === joined.length ? joined : joined.slice(k, aEnd);
+    argsText = line.slice(k, aEnd);
     if (segments !== null && segments.length > 2) argsSegments = shiftSegments(segments, k);
-    aStart = argsSegments !== null ? argsSegments[1]! : segments === null ? s + k : segments[1]! + k;
+    aStart = argsSegments !== null ? argsSegments[1]! : segments === null ? k : segments[1]! + k;
     if (argsSegments !== null && argsSegments.length === 2) argsSegments = null;
-    const aLast = segments === null ? s + aEnd - 1 : mapOffset(segments, aEnd - 1);
+    const aLast = segments === null ? aEnd - 1 : mapOffset(segments, aEnd - 1);
     const payload: ArgsPayload | undefined = argsSegments === null ? undefined : { segments: argsSegments };
     tokens.push(tok(Args, argsText, aStart, aLast, payload));
   }
