@@ -1,5 +1,5 @@
 // AST for the command family: RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK (exec vs shell form, J1–J4).
-import { parseExecForm } from "../words/execForm.js";
+import { execForm } from "./execArgs.js";
 import { checkFlags, extractFlags } from "./flags.js";
 import type { RawInstruction } from "./raw.js";
 // Nodes are written out field by field (not `{ kind, ...common(raw) }`): a spread builds and copies
@@ -11,7 +11,7 @@ export function parseCommand(raw: RawInstruction, from: number): CommandForm | n
   if (from >= raw.text.length) return null;
   const text = from === 0 ? raw.text : raw.text.slice(from);
   const span = raw.span(from, raw.text.length);
-  const r = parseExecForm(text);
+  const r = execForm(text);
   if (r.kind === "exec") return { form: "exec", args: r.args, span };
   if (r.kind === "error") {
     raw.report("jsonNotStrings", raw.span(from + r.offset, from + r.offset + Math.max(1, r.length)));

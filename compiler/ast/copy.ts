@@ -1,5 +1,5 @@
 // AST for COPY and ADD: `[flags] src… dest` (whitespace-split, J5) or the JSON form, plus heredoc sources.
-import { parseExecForm } from "../words/execForm.js";
+import { execForm } from "./execArgs.js";
 import { checkFlags, extractFlags } from "./flags.js";
 import { whitespaceWords, type RawInstruction } from "./raw.js";
 import type { CopyNode, Word } from "./types.js";
@@ -13,7 +13,7 @@ export function buildCopy(raw: RawInstruction, kind: "copy" | "add"): CopyNode {
   let jsonError = false;
   if (t.charCodeAt(rest) === 91 /* [ */) {
     const span = raw.span(rest, t.length);
-    const json = parseExecForm(t.slice(rest));
+    const json = execForm(t.slice(rest));
     if (json.kind === "exec") words = json.args.map((a) => ({ text: a, span }));
     else if (json.kind === "error") {
       raw.report("jsonNotStrings", span);

@@ -1,6 +1,6 @@
 // AST for single-value and list instructions: USER WORKDIR STOPSIGNAL MAINTAINER NETWORK INCLUDE
 // KERNEL (one string) and EXPOSE VOLUME PUBLISH PACKAGES MACHINE (word lists).
-import { parseExecForm } from "../words/execForm.js";
+import { execForm } from "./execArgs.js";
 import { checkFlags, extractFlags } from "./flags.js";
 import { NO_HEREDOCS, isSpace, splitShellWords, splitWhitespace, type RawInstruction } from "./raw.js";
 import type { ListNode, StringNode, Word } from "./types.js";
@@ -39,7 +39,7 @@ export function buildList(raw: RawInstruction, kind: ListNode["kind"]): ListNode
   const ok = checkFlags(raw, flags);
   let items: Word[];
   if (kind === "volume" && raw.text.charCodeAt(rest) === 91 /* [ */) {
-    const r = parseExecForm(raw.text.slice(rest));
+    const r = execForm(raw.text.slice(rest));
     const span = raw.span(rest, raw.text.length);
     if (r.kind === "exec") items = r.args.map((a: string) => ({ text: a, span }));
     else if (r.kind === "error") {

@@ -2,6 +2,9 @@
 // fast paths for the usual shapes (no flags, one word, one pair) giving what the general path gives.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import fc from "fast-check";
+import { plainStringArray } from "../../compiler/ast/execArgs.js";
+import { parseExecForm } from "../../compiler/words/execForm.js";
 import { parseFileAst } from "../../compiler/ast/build.js";
 import { checkFlags, extractFlags } from "../../compiler/ast/flags.js";
 import { RawInstruction, splitWhitespace, type AstContext } from "../../compiler/ast/raw.js";
@@ -131,6 +134,38 @@ test("COPY: sources and destination, JSON form, heredoc destination", () => {
   assert.equal([json.sources.map((w) => w.text), json.dest!.text], [["a b"], "c"]);
   assert.equal(build("COPY a\n").codes, ["VS1009"]);
   assert.equal(build("COPY <<A <<B\nx\nA\ny\nB\n").codes, ["VS1013"]);
+});
+
+test("plainStringArray: the usual exec form, and null for what needs the full parser", () => {
+  assert.equal(plainStringArray('["/bin/server", "--port",\t"8080" ]\n'), ["/bin/server", "--port", "8080"]);
+  assert.equal(plainStringArray("[ ]"), []);
+  assert.equal(plainStringArray('["é 😀 x"]'), null); // a surrogate pair: the full parser decides
+  for (const t of ['["a\\n"]', '["a", 1]', '["a"] x', '["a",]', '[["a"]]', ' ["a"]', '["a"', "[", '["a\u0001"]', "echo [x]"]) {
+    assert.is(plainStringArray(t), null, t);
+  }
+});
+
+test("plainStringArray agrees with the full exec-form parser wherever it answers", () => {
+  const parts = ["[", "]", '"', "a", "b c", " ", "\t", "\n", ",", "\\", '\\"', "\u0001", "é", "\ud800", "😀", "1", "null", "{", "}", ":", "/"];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...parts), { maxLength: 14 }), (p) => {
+      for (const text of [p.join(""), `[${p.join("")}]`, `["${p.join("")}"]`, `["x", "${p.join("")}"]`]) {
+        const fast = plainStringArray(text);
+        if (fast === null) continue;
+        assert.equal(parseExecForm(text), { kind: "exec", args: fast }, text);
+      }
+    }),
+    { numRuns: 3000, seed: 7 },
+  );
+});
+
+test("CMD/RUN exec form through the fast path and the full parser give the same nodes", () => {
+  const fast = one<Instruction & { command: { form: string; args: string[] } }>('CMD ["a", "b c"]\n');
+  assert.equal(fast.command, { form: "exec", args: ["a", "b c"], span: { file: 0, offset: 4, length: 12 } });
+  const full = one<Instruction & { command: { form: string; args: string[] } }>('CMD ["a\\u0020", "b c"]\n');
+  assert.equal(full.command.args, ["a ", "b c"]);
+  assert.equal(build('CMD ["a", 1]\n').codes, ["VS1011"]);
+  assert.equal(build('COPY ["a", 1]\n').codes, ["VS1011"]);
 });
 
 test.run();
