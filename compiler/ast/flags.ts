@@ -145,28 +145,44 @@ function flagWords(raw: RawInstruction, from: number): FlagWords {
 export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.keyword): Flag[] {
   if (flags.length === 0) return fit(flags); // the shared empty list
   const table = FLAG_SPECS.get(keyword) ?? NO_SPECS;
-  // Flag names seen so far; a single flag (the common case) needs no set.
-  const seen = flags.length > 1 ? new Set<string>() : null;
+  // Names of the flags before the current one, as a set when there are many (a few are compared
+  // directly: the usual one to three flags need no set).
+  const seen = flags.length > FEW_FLAGS ? new Set<string>() : null;
   // The flags that passed, once one has not (until then: a prefix of `flags`).
   let ok: Flag[] | null = null;
   for (let k = 0; k < flags.length; k++) {
     const f = flags[k]!;
-    const problem = flagProblem(raw, f, table.get(f.name), seen, keyword);
+    const problem = flagProblem(raw, flags, k, table.get(f.name), seen, keyword);
     if (problem && ok === null) ok = flags.slice(0, k);
     else if (!problem && ok !== null) ok.push(f);
   }
   return fit(ok ?? flags);
 }
 
-/** Reports what is wrong with flag `f` (spec: its table entry) and returns true, or returns false. */
-function flagProblem(raw: RawInstruction, f: Flag, spec: FlagSpec | undefined, seen: Set<string> | null, keyword: string): boolean {
+/** Flag lists up to this long find duplicates by comparing names, longer ones with a set. */
+const FEW_FLAGS = 8;
+
+/**
+ * Reports what is wrong with flag `flags[k]` (spec: its table entry) and returns true, or returns
+ * false. `seen`: the names of the known flags before it, or null to compare with `flags[0, k)`
+ * (the same names: an earlier flag of the same name has the same, known, spec).
+ */
+function flagProblem(
+  raw: RawInstruction,
+  flags: readonly Flag[],
+  k: number,
+  spec: FlagSpec | undefined,
+  seen: Set<string> | null,
+  keyword: string,
+): boolean {
+  const f = flags[k]!;
   if (spec === undefined) {
     const names = Object.keys(FLAG_TABLE[keyword] ?? {});
     const near = didYouMean(f.name, names);
     raw.report("unknownFlag", f.span, [f.name, keyword], near ? `Did you mean --${near}?` : undefined);
     return true;
   }
-  if (seen !== null && seen.has(f.name) && !spec.repeat) {
+  if (!spec.repeat && (seen !== null ? seen.has(f.name) : nameBefore(flags, k))) {
     raw.report("duplicateFlag", f.span, [f.name]);
     return true;
   }
@@ -179,6 +195,13 @@ function flagProblem(raw: RawInstruction, f: Flag, spec: FlagSpec | undefined, s
     raw.report("flagBadBool", f.span, [f.name, f.value]);
     return true;
   }
+  return false;
+}
+
+/** True when a flag before `flags[k]` has its name. */
+function nameBefore(flags: readonly Flag[], k: number): boolean {
+  const name = flags[k]!.name;
+  for (let j = 0; j < k; j++) if (flags[j]!.name === name) return true;
   return false;
 }
 

@@ -62,6 +62,24 @@ test("checkFlags keeps the valid flags in order and reports each bad one", () =>
   assert.equal(checkFlags(r, []), []);
 });
 
+test("checkFlags: duplicates are found the same way in short and long flag lists", () => {
+  // Short lists compare names directly, long ones (over 8 flags) use a set.
+  const short = "--link --chmod=1 --chmod=2 --exclude=a --exclude=b";
+  const long = `${short} --from=x --chown=a --parents --link=true --from=y --exclude=c`;
+  for (const args of [short, long]) {
+    const { raw: r, diags } = raw(`${args} src dst`, "COPY");
+    const ok = checkFlags(r, extractFlags(r).flags);
+    const dups = diags.items.map((d) => [d.code, args.slice(d.offset, d.offset + d.length)]);
+    if (args === short) {
+      assert.equal(ok.map((f) => f.value), [null, "1", "a", "b"]);
+      assert.equal(dups, [["VS2002", "--chmod=2"]]);
+    } else {
+      assert.equal(ok.map((f) => f.value), [null, "1", "a", "b", "x", "a", null, "c"]);
+      assert.equal(dups, [["VS2002", "--chmod=2"], ["VS2002", "--link=true"], ["VS2002", "--from=y"]]);
+    }
+  }
+});
+
 test("checkFlags: names of Object.prototype members are unknown flags, not accepted", () => {
   for (const text of ["COPY --constructor a b\n", "COPY --toString=1 a b\n", "VOLUME --__proto__ /v\n"]) {
     const { instructions, codes } = build(text);
