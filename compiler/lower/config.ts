@@ -80,8 +80,9 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
   const scope = st.scope;
   switch (n.kind) {
     case "env": {
-      // All values see the environment as it was before this instruction.
-      const sets: [string, string][] = [];
+      // All values see the environment as it was before this instruction: set afterwards, from
+      // `sets` (name, value, name, value…; flat, no pair arrays).
+      const sets: string[] = [];
       for (const p of n.pairs) {
         const k = ctx.expand(p.key, scope);
         const v = p.value === null ? "" : ctx.expand(p.value, scope);
@@ -90,9 +91,9 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
           ctx.report("envBadPair", p.key.span, ["ENV"]);
           continue;
         }
-        sets.push([k, v]);
+        sets.push(k, v);
       }
-      for (const [k, v] of sets) scope.env.set(k, v);
+      for (let i = 0; i < sets.length; i += 2) scope.env.set(sets[i]!, sets[i + 1]!);
       return;
     }
     case "label": {

@@ -32,6 +32,10 @@ export class EnvMap {
     this.map.set(name, value);
     this.list = null;
   }
+  /** Number of names defined. Names are never removed, so it changes exactly when a name is added. */
+  get size(): number {
+    return this.map.size;
+  }
   /** `K=V` in definition order (a redefinition keeps its first position). Do not mutate the result. */
   toList(): string[] {
     if (this.list !== null) return this.list;
@@ -72,9 +76,12 @@ export class Scope implements ExpandEnv {
     this.argList = null;
   }
 
-  /** Cached `argEnv()` with the env list it was computed against (ENV can shadow ARGs). */
+  /**
+   * Cached `argEnv()`, and the number of ENV names it was computed against: ENV shadows an ARG by
+   * name only, and ENV names are never removed, so the list stays valid until an ENV adds a name.
+   */
   private argList: string[] | null = null;
-  private argListEnv: string[] | null = null;
+  private argListEnvSize = -1;
 
   /** Marks ARGs referenced by name (e.g. `$X` seen in a RUN command the shell will expand). */
   markUsed(name: string): void {
@@ -84,13 +91,12 @@ export class Scope implements ExpandEnv {
 
   /** ARG values not shadowed by ENV, as sorted `K=V` (what a RUN sees besides ENV). Do not mutate. */
   argEnv(): string[] {
-    const envList = this.env.toList(); // identity changes whenever ENV changes
-    if (this.argList !== null && this.argListEnv === envList) return this.argList;
+    if (this.argList !== null && this.argListEnvSize === this.env.size) return this.argList;
     const out: string[] = [];
     for (const a of this.args.values()) {
       if (a.value !== undefined && !this.env.has(a.name)) out.push(`${a.name}=${a.value}`);
     }
-    this.argListEnv = envList;
+    this.argListEnvSize = this.env.size;
     return (this.argList = fit(out.sort()));
   }
 }

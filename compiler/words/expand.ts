@@ -64,12 +64,15 @@ export interface ExpandWordsResult {
   errors: WordError[];
 }
 
+/** The default options (one shared object rather than a new `{}` per call). */
+const NO_OPTIONS: ExpandOptions = Object.freeze({});
+
 /**
  * BuildKit `ProcessWord`: expands `$v`, `${v}` and the `${v…}` forms in `text`, removes quotes
  * and escapes, and does not split. `refs` lists every variable name referenced (deduplicated,
  * in order of appearance). Like BuildKit it stops at the first error.
  */
-export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = {}): ExpandWordResult {
+export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = NO_OPTIONS): ExpandWordResult {
   if (isPlain(text, escape, options)) return { value: text, refs: [], errors: [] };
   const x = new Expander(text, env, escape, false, options);
   x.run();
@@ -82,7 +85,7 @@ export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, opt
  * whitespace (Go's unicode.IsSpace), including whitespace that comes from unquoted expansions.
  * Escaped and quoted whitespace does not split; an empty quoted string alone is not a word.
  */
-export function expandWords(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = {}): ExpandWordsResult {
+export function expandWords(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = NO_OPTIONS): ExpandWordsResult {
   if (isPlain(text, escape, options)) return { words: text.split(GO_SPACE_RUN).filter((w) => w !== ""), refs: [], errors: [] };
   const x = new Expander(text, env, escape, true, options);
   x.run();
@@ -105,6 +108,9 @@ function isPlain(text: string, escape: EscapeChar, options: ExpandOptions): bool
     : escape === "`" ? SPECIAL_BACKTICK : SPECIAL_BACKSLASH;
   return !re.test(text);
 }
+
+/** Distinct references from which `Expander.ref` keeps a set (below it, a scan of the list is cheaper). */
+const REF_SET_MIN = 8;
 
 const EOF = -1;
 const DOLLAR = 0x24;
@@ -174,10 +180,12 @@ class Expander {
   readonly split: boolean;
   readonly skipQuotes: boolean;
   pos = 0;
-  stack: Frame[] = [];
+  /** Frames, innermost last; the bottom one is the whole word (so `run` starts with it). */
+  stack: Frame[] = [{ kind: Kind.Word, stop: EOF, raw: false, out: "" }];
   error: WordError | undefined;
   refs: string[] = [];
-  private refSet = new Set<string>();
+  /** `refs` as a set, made once `refs` is long enough for `includes` to cost more (most words have one or two). */
+  private refSet: Set<string> | undefined;
   /** Top-level word splitting state (ProcessWords). */
   words: string[] = [];
   private cur = "";
@@ -199,7 +207,6 @@ class Expander {
     // Go's text/scanner skips a leading byte order mark.
     this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     const stack = this.stack;
-    stack.push({ kind: Kind.Word, stop: EOF, raw: false, out: "" });
     const esc = this.esc;
     // With skipQuotes (BuildKit's SkipProcessQuotes, used for heredoc bodies) quotes are ordinary.
     const sq = this.skipQuotes ? -2 : SQUOTE;
@@ -503,9 +510,14 @@ class Expander {
   }
 
   private ref(name: string): void {
-    if (!this.refSet.has(name)) {
+    const refs = this.refs;
+    if (this.refSet === undefined) {
+      if (refs.includes(name)) return;
+      refs.push(name);
+      if (refs.length >= REF_SET_MIN) this.refSet = new Set(refs);
+    } else if (!this.refSet.has(name)) {
       this.refSet.add(name);
-      this.refs.push(name);
+      refs.push(name);
     }
   }
 

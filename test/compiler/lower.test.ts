@@ -8,6 +8,7 @@ import { compile } from "../../compiler/compile.js";
 import { resolveWorkdir, shellArgv } from "../../compiler/lower/config.js";
 import { shellRefs } from "../../compiler/lower/scope.js";
 import type { RunOp } from "../../compiler/ir/types.js";
+import { expandWord } from "../../compiler/words/expand.js";
 
 /** resolveWorkdir's general path (join + normalize, no trailing `/`), the oracle for its fast paths. */
 function resolveSlow(current: string, path: string): string {
@@ -93,6 +94,23 @@ test("--mount: from= with a variable is refused, a literal from= names a stage, 
   assert.equal(staged.messages, []);
   assert.equal(staged.ops[0]!.mounts[0]!.from?.kind, "stage");
   assert.ok(runOps("FROM scratch\nRUN --mount=type=nope,target=/x true\n").messages.some((m) => m.includes("unsupported mount type")));
+});
+
+test("argEnv follows ARG declarations and ENV names that shadow them (cached between changes)", () => {
+  const { ops } = runOps("FROM scratch\nARG A=1\nARG B=2\nRUN one $A $B\nENV C=3\nRUN two\nENV A=env\nRUN three\nENV A=env2 PATH=/x\nRUN four\nARG B=4\nRUN five\n");
+  assert.equal(
+    ops.map((o) => o.argEnv),
+    [["A=1", "B=2"], ["A=1", "B=2"], ["B=2"], ["B=2"], ["B=4"]],
+  );
+  assert.equal(ops[3]!.env, ["PATH=/x", "C=3", "A=env2"]);
+});
+
+test("expandWord lists each referenced name once, in order, also past the set threshold", () => {
+  const names = Array.from({ length: 12 }, (_, i) => `V${i}`);
+  const text = [...names, ...names.slice().reverse(), "V3"].map((n) => `$${n}`).join("-");
+  const r = expandWord(text, { get: (n) => n.toLowerCase() }, "\\");
+  assert.equal(r.refs, names);
+  assert.is(r.value, [...names, ...names.slice().reverse(), "V3"].map((n) => n.toLowerCase()).join("-"));
 });
 
 test.run();
