@@ -8,11 +8,14 @@ import { expandWord, type ExpandEnv } from "../words/expand.js";
 import { Scope } from "./scope.js";
 import { lineCol, lineStarts } from "../diagnostics/format.js";
 
-/** True when expanding `text` would return it unchanged: no `$`, quote or escape character (one scan). */
+/**
+ * True when expanding `text` would return it unchanged: no `$`, quote, escape character or byte
+ * order mark (expandWord drops a leading one, like BuildKit's scanner) — one scan.
+ */
 function isLiteral(text: string, esc: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 36 /* $ */ || c === 39 /* ' */ || c === 34 /* " */ || c === esc) return false;
+    if (c === 36 /* $ */ || c === 39 /* ' */ || c === 34 /* " */ || c === esc || c === 0xfeff) return false;
   }
   return true;
 }
@@ -82,7 +85,7 @@ export class LowerContext {
 
   /**
    * True when expanding `text` (of file `file`) returns it unchanged with no diagnostic: it has no
-   * `$`, quote or escape character. Substrings of such a text are literal too.
+   * `$`, quote, escape character or byte order mark. Substrings of such a text are literal too.
    */
   isLiteral(text: string, file: number): boolean {
     return isLiteral(text, (this.escapes[file] ?? "\\").charCodeAt(0));

@@ -105,6 +105,14 @@ test("argEnv follows ARG declarations and ENV names that shadow them (cached bet
   assert.equal(ops[3]!.env, ["PATH=/x", "C=3", "A=env2"]);
 });
 
+test("a word starting with a byte order mark loses it whether or not it has a substitution (as expandWord does)", () => {
+  const r = compile("t.vmspec", "FROM scratch\nARG C=c\nENV A=\ufeffx B=\ufeff$C D=x\ufeffy\nWORKDIR \ufeffdir\n");
+  assert.equal(r.diagnostics, []);
+  const st = r.ir!.stages[0]!;
+  assert.equal(st.config.env.slice(1), ["A=x", "B=c", "D=x\ufeffy"]);
+  assert.is(st.config.workdir, "/dir");
+});
+
 test("expandWord lists each referenced name once, in order, also past the set threshold", () => {
   const names = Array.from({ length: 12 }, (_, i) => `V${i}`);
   const text = [...names, ...names.slice().reverse(), "V3"].map((n) => `$${n}`).join("-");
