@@ -109,6 +109,8 @@ const MAX_EXPOSE_RANGE = 4096;
 
 /** EXPOSE `port[-port][/proto]` → `port/proto` entries (one per port, as Docker's config has). */
 export function parseExposeText(text: string): Parsed<string[]> {
+  const plain = plainExposedPort(text);
+  if (plain !== null) return { ok: true, value: [plain] };
   const r = parseExposePort(text);
   if (!r.ok) return err(r);
   const { start, end, protocol } = r.value;
@@ -117,6 +119,28 @@ export function parseExposeText(text: string): Parsed<string[]> {
   const out: string[] = [];
   for (let p = start; p <= end; p++) out.push(formatExposedPort({ start: p, end: p, protocol }));
   return { ok: true, value: out };
+}
+
+/**
+ * The entry for the usual EXPOSE word, `N` or `N/tcp|udp|sctp` with N in 1–65535 written without a
+ * leading zero: exactly what formatting parseExposePort's result gives (`text`, or `text/tcp`),
+ * without parsing it. Null for anything else (ranges, upper case, host parts, errors…), which
+ * takes the general path. test/compiler/lower.test.ts compares both on generated words.
+ */
+function plainExposedPort(text: string): string | null {
+  const slash = text.indexOf("/");
+  const digits = slash < 0 ? text.length : slash;
+  if (digits === 0 || digits > 5 || text.charCodeAt(0) === 48 /* 0 */) return null;
+  let port = 0;
+  for (let i = 0; i < digits; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    port = port * 10 + d;
+  }
+  if (port > 65535) return null;
+  if (slash < 0) return text + "/tcp";
+  const proto = text.slice(slash + 1);
+  return proto === "tcp" || proto === "udp" || proto === "sctp" ? text : null;
 }
 
 /** PUBLISH `[ip:]host:guest[/tcp|udp]` (ranges of equal length) → one entry per port. */

@@ -9,6 +9,8 @@ import { resolveWorkdir, shellArgv } from "../../compiler/lower/config.js";
 import { shellRefs } from "../../compiler/lower/scope.js";
 import type { RunOp } from "../../compiler/ir/types.js";
 import { expandWord } from "../../compiler/words/expand.js";
+import { parseExposeText } from "../../compiler/lower/values.js";
+import { formatExposedPort, parseExposePort } from "../../compiler/values/ports.js";
 
 /** resolveWorkdir's general path (join + normalize, no trailing `/`), the oracle for its fast paths. */
 function resolveSlow(current: string, path: string): string {
@@ -103,6 +105,27 @@ test("argEnv follows ARG declarations and ENV names that shadow them (cached bet
     [["A=1", "B=2"], ["A=1", "B=2"], ["B=2"], ["B=2"], ["B=4"]],
   );
   assert.equal(ops[3]!.env, ["PATH=/x", "C=3", "A=env2"]);
+});
+
+test("parseExposeText: the plain-port fast path gives what parsing and formatting give", () => {
+  /** parseExposeText's general path. */
+  const general = (text: string): unknown => {
+    const r = parseExposePort(text);
+    if (!r.ok) return "error";
+    if (r.value.start === 0 || r.value.end - r.value.start >= 4096) return "error";
+    const out: string[] = [];
+    for (let p = r.value.start; p <= r.value.end; p++) out.push(formatExposedPort({ start: p, end: p, protocol: r.value.protocol }));
+    return out;
+  };
+  const fast = (text: string): unknown => {
+    const r = parseExposeText(text);
+    return r.ok ? r.value : "error";
+  };
+  for (const t of ["80", "8080/tcp", "53/udp", "132/sctp", "65535", "65536", "0", "080", "00", "80/TCP", "80/", "80//tcp", "80/tcp/x", "1-3/udp", "8080:80", "/tcp", "", "123456"]) {
+    assert.equal(fast(t), general(t), JSON.stringify(t));
+  }
+  const word = fc.array(fc.constantFrom("0", "1", "5", "6", "9", "65535", "65536", "/", "tcp", "udp", "sctp", "TCP", "-", ":", "x"), { maxLength: 6 }).map((a) => a.join(""));
+  fc.assert(fc.property(word, (t) => assert.equal(fast(t), general(t), JSON.stringify(t))), { numRuns: 20000 });
 });
 
 test("a word starting with a byte order mark loses it whether or not it has a substitution (as expandWord does)", () => {
