@@ -1,6 +1,7 @@
 // Exec form (JSON array) detection for the AST builders: a fast path for the usual array of plain
 // strings, the full Go-compatible parser (compiler/words/execForm.ts) for everything else.
 import { parseExecForm, type ExecFormResult } from "../words/execForm.js";
+import { isGoSpace } from "../words/unicode.js";
 import { fit } from "../arrays.js";
 
 /**
@@ -8,9 +9,15 @@ import { fit } from "../arrays.js";
  * escapes, checks nesting and surrogates, and costs several closures and a regex test per string).
  */
 export function execForm(text: string): ExecFormResult {
+  const c = text.charCodeAt(0);
+  // Only a `[` after Go whitespace starts exec form (most RUN lines start with a command word).
+  if (c !== 0x5b && !isGoSpace(c)) return SHELL_FORM;
   const args = plainStringArray(text);
   return args !== null ? { kind: "exec", args } : parseExecForm(text);
 }
+
+/** The shell-form result (shared, frozen). */
+const SHELL_FORM: ExecFormResult = Object.freeze({ kind: "shell" });
 
 /**
  * The strings of `text` when it is, in full, a JSON array of strings whose characters need no

@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
-import { plainStringArray } from "../../compiler/ast/execArgs.js";
+import { execForm, plainStringArray } from "../../compiler/ast/execArgs.js";
 import { parseExecForm } from "../../compiler/words/execForm.js";
 import { parseFileAst } from "../../compiler/ast/build.js";
 import { checkFlags, extractFlags } from "../../compiler/ast/flags.js";
@@ -161,6 +161,14 @@ test("plainStringArray: the usual exec form, and null for what needs the full pa
   for (const t of ['["a\\n"]', '["a", 1]', '["a"] x', '["a",]', '[["a"]]', ' ["a"]', '["a"', "[", '["a\u0001"]', "echo [x]"]) {
     assert.is(plainStringArray(t), null, t);
   }
+});
+
+test("execForm: shell form unless a `[` comes first (after Go whitespace), as parseExecForm decides", () => {
+  for (const t of ["echo [a]", "", "\u00a0[\"a\"]", "\u2028[\"a\"]", " [1]", "[\"a\"", "x", "\u3000echo"]) {
+    assert.equal(execForm(t), parseExecForm(t), JSON.stringify(t));
+  }
+  assert.equal(execForm("echo hi"), { kind: "shell" });
+  assert.equal(execForm('\u00a0["a"]'), { kind: "exec", args: ["a"] });
 });
 
 test("plainStringArray agrees with the full exec-form parser wherever it answers", () => {
