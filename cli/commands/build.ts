@@ -2,7 +2,8 @@
 import { readFileSync, statSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CompileOptions } from "../../compiler/compile.js";
-import type { Ir } from "../../compiler/ir/types.js";
+import type { Ir, OpId } from "../../compiler/ir/types.js";
+import { opSpans } from "../../compiler/ir/sourceMap.js";
 import { one, parseArgs } from "../args.js";
 import { COMPILE_OPTIONS, compileOptionsFrom } from "../compileOptions.js";
 import { build, type ProgressEvent } from "../../runtime/build/builder.js";
@@ -69,8 +70,8 @@ function findSpec(dir: string): string | undefined {
 }
 
 /** file:line of an op's first source span, for error messages. */
-function locate(ir: { sourceMap: { files: { path: string }[]; ops: Record<string, { file: number; offset: number }[]> } }, texts: string[], op: string | undefined): string | undefined {
-  const span = op ? ir.sourceMap.ops[op]?.[0] : undefined;
+function locate(ir: Ir, texts: string[], op: string | undefined): string | undefined {
+  const span = op ? opSpans(ir).get(op as OpId)?.[0] : undefined;
   if (!span) return undefined;
   const text = texts[span.file] ?? "";
   const line = text.slice(0, span.offset).split("\n").length;

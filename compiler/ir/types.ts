@@ -8,7 +8,7 @@
 // turned into argv, heredocs are inlined, sizes are bytes and durations nanoseconds.
 
 /** The IR format version. Bumped on any incompatible change; consumers must reject other values. */
-export const IR_VERSION = 1 as const;
+export const IR_VERSION = 2 as const;
 
 /** A lowercase hex sha256 with its algorithm prefix, e.g. `sha256:9f86d0…`. */
 export type Digest = `sha256:${string}`;
@@ -319,10 +319,18 @@ export interface SourceSpan {
   length: number;
 }
 
-/** Where ops came from. An op id can come from several places (identical content). */
+/**
+ * Where ops came from, beside the ops rather than in them (so comments and whitespace never change
+ * an op id). Use `opSpans` (compiler/ir/sourceMap.ts) to look spans up by op id.
+ */
 export interface SourceMap {
   /** files[0] is the root spec; INCLUDEd files follow. */
   files: { path: string; digest: Digest }[];
-  /** Op id → the instruction spans that produced it, in source order. */
-  ops: Record<string, SourceSpan[]>;
+  /**
+   * `stages[s][k]` is the span of the instruction that produced `Ir.stages[s].ops[k]`. An op id
+   * can appear in several places (identical content, e.g. every `FROM scratch`), each with its
+   * own span. (IR version 1 had an `ops` object keyed by op id instead: building an object with
+   * tens of thousands of fresh string keys was ~10% of compiling a large spec, bench/compile.)
+   */
+  stages: SourceSpan[][];
 }

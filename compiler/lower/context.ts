@@ -2,7 +2,7 @@
 import type { Span, Word } from "../ast/types.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { MessageKey } from "../diagnostics/messages.js";
-import type { Op, OpId, Platform, Stage } from "../ir/types.js";
+import type { Op, Platform, Stage } from "../ir/types.js";
 import type { SourceFile } from "../program.js";
 import { expandWord, type ExpandEnv } from "../words/expand.js";
 import { Scope } from "./scope.js";
@@ -35,10 +35,9 @@ export interface CompileOptions {
 /** Per-compile lowering context. */
 export class LowerContext {
   /**
-   * Ids and source spans of ops in creation order (IR side table, grouped by id at the end). Two
-   * parallel arrays rather than one `[id, span]` pair per op: no small array per op.
+   * Source span of each op in creation order. Ops are created stage by stage, so a stage's ops'
+   * spans are one run of this list (the IR's `sourceMap.stages`, cut in lower.ts).
    */
-  readonly spanIds: OpId[] = [];
   readonly spans: Span[] = [];
   /** Stages lowered so far (index = stage index). */
   readonly stages: Stage[] = [];
@@ -77,9 +76,8 @@ export class LowerContext {
     this.diags.report(key, this.files[span.file]?.path ?? "?", span.offset, span.length, args, hint);
   }
 
-  /** Records that `op` came from `span`. */
-  mapOp(op: Op, span: Span): void {
-    this.spanIds.push(op.id);
+  /** Records that `op`, just added to the current stage's ops, came from `span`. */
+  mapOp(_op: Op, span: Span): void {
     this.spans.push(span);
   }
 

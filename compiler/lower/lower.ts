@@ -139,8 +139,10 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   }
 
   // Lower each stage.
+  const stageSpans: Span[][] = [];
   for (let s = 0; s < stageNodes.length; s++) {
     const { from, body, machines } = stageNodes[s]!;
+    const spansStart = ctx.spans.length;
     const st = startStage(ctx, s, names[s]!, from, globalScope, machines);
     // M4: ONBUILD triggers of a base stage run first (and are not inherited further).
     if (st.base.kind === "stage") {
@@ -148,6 +150,11 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
     }
     for (let j = 0; j < body.length; j++) lowerInstruction(ctx, st, ins.node(body[j]!), buildArgs, consumed, globalScope);
     finishStage(ctx, st);
+    // Each op of the stage was mapped to its span as it was added (ctx.mapOp), so the spans since
+    // the stage began are the stage's ops' spans, in order.
+    const spans = ctx.spans.slice(spansStart);
+    if (spans.length !== st.ops.length) throw new Error(`stage ${s}: ${st.ops.length} ops but ${spans.length} source spans`);
+    stageSpans.push(spans);
     if (names[s] !== null && !ctx.stageNames.has(names[s]!)) ctx.stageNames.set(names[s]!, s);
   }
 
@@ -168,24 +175,6 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   visit(target);
   for (const st of ctx.stages) st.reachable = reach.has(st.index);
 
-  // Op ids in creation order (deterministic); an id made at several places lists every span.
-  const sourceOps: Record<string, Span[]> = {};
-  const seenSpans = new Set<string>();
-  for (let j = 0; j < ctx.spans.length; j++) {
-    const id = ctx.spanIds[j]!;
-    const span = ctx.spans[j]!;
-    const list = sourceOps[id];
-    if (list === undefined) sourceOps[id] = [span];
-    else {
-      // Identical ops (e.g. every `FROM scratch`) share an id; keep each span once, in linear time.
-      const key = `${id}\0${span.file}:${span.offset}`;
-      if (list.length === 1) seenSpans.add(`${id}\0${list[0]!.file}:${list[0]!.offset}`);
-      if (!seenSpans.has(key)) {
-        seenSpans.add(key);
-        list.push(span);
-      }
-    }
-  }
   const sortedArgs: Record<string, string> = {};
   for (const k of Object.keys(buildArgs).sort()) sortedArgs[k] = buildArgs[k]!;
   const ir: Ir = {
@@ -195,7 +184,7 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
     stages: ctx.stages,
     includes: program.files.slice(1).map((f) => ({ path: f.path, digest: f.digest })),
     buildArgs: sortedArgs,
-    sourceMap: { files: program.files.map((f) => ({ path: f.path, digest: f.digest })), ops: sourceOps },
+    sourceMap: { files: program.files.map((f) => ({ path: f.path, digest: f.digest })), stages: stageSpans },
   };
   return { ir };
 }

@@ -2,7 +2,8 @@
 import * as fs from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { CopyFrom, FileCopyOp, Ir, MkdirOp, Op, OpId, Platform, Stage } from "../../compiler/ir/types.js";
+import type { CopyFrom, FileCopyOp, Ir, MkdirOp, Op, OpId, Platform, SourceSpan, Stage } from "../../compiler/ir/types.js";
+import { opSpans } from "../../compiler/ir/sourceMap.js";
 import type { Digest } from "../image/digest.js";
 // Extraction, layer writing and the image view load on first use: a fully cached build needs none of them.
 import type { Layer } from "../image/layer.js";
@@ -157,8 +158,9 @@ export async function build(ir: Ir, opts: BuildOptions): Promise<BuildResult> {
     const within = st.ops.findIndex((o) => o.id === id) + 1;
     return `[${st.name ?? `stage-${st.index}`} ${within}/${st.ops.length}] ${opLabel(e.op)}`;
   };
+  let spansById: Map<OpId, SourceSpan[]> | undefined;
   const createdBy = (op: Op): string => {
-    const span = ir.sourceMap.ops[op.id]?.[0];
+    const span = (spansById ??= opSpans(ir)).get(op.id)?.[0];
     const text = span && opts.sources?.[span.file]?.slice(span.offset, span.offset + span.length);
     return text ? text.replace(/\\\r?\n\s*/g, " ").split("\n")[0]!.trim() : opLabel(op);
   };

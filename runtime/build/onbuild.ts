@@ -1,5 +1,6 @@
 // ONBUILD: finds the trigger instructions of base images and where they go in the spec text (after the stage's FROM).
-import type { Ir } from "../../compiler/ir/types.js";
+import type { Ir, OpId, SourceSpan } from "../../compiler/ir/types.js";
+import { opSpans } from "../../compiler/ir/sourceMap.js";
 import type { Store } from "../image/store.js";
 import { parseNamedContext, resolveImageRef, type NamedContext } from "./bases.js";
 
@@ -21,6 +22,7 @@ export interface TriggerInsertion {
 export async function findOnBuildTriggers(ir: Ir, text: string, store: Store, buildContexts: Record<string, string> = {}): Promise<TriggerInsertion[]> {
   const contexts = new Map<string, NamedContext>(Object.entries(buildContexts).map(([k, v]) => [k, parseNamedContext(v)]));
   const out = new Map<number, TriggerInsertion>();
+  let spansById: Map<OpId, SourceSpan[]> | undefined;
   for (const st of ir.stages) {
     if (!st.reachable || st.base.kind !== "image") continue;
     const src = st.ops.find((o) => o.kind === "source");
@@ -32,7 +34,7 @@ export async function findOnBuildTriggers(ir: Ir, text: string, store: Store, bu
       continue;
     }
     if (!triggers || triggers.length === 0) continue;
-    for (const span of ir.sourceMap.ops[src.id] ?? []) {
+    for (const span of (spansById ??= opSpans(ir)).get(src.id) ?? []) {
       if (span.file !== 0) continue;
       const nl = text.indexOf("\n", span.offset + span.length);
       const offset = nl === -1 ? text.length : nl;

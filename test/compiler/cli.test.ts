@@ -24,7 +24,7 @@ test("compile prints IR JSON and exits 0", async () => {
   const r = await run(["compile", good]);
   assert.is(r.exitCode, 0, r.stderr);
   const ir = JSON.parse(r.stdout);
-  assert.is(ir.irVersion, 1);
+  assert.is(ir.irVersion, 2);
   assert.is(ir.stages.length, 2);
 });
 

@@ -37,6 +37,14 @@ for (const { f, ir } of irs) {
       assert.ok(known.has(st.output));
     }
   });
+  test(`source map of ${f} has one span per op, each inside its file`, () => {
+    assert.is(ir.sourceMap.stages.length, ir.stages.length);
+    ir.stages.forEach((st, s) => {
+      const spans = ir.sourceMap.stages[s]!;
+      assert.is(spans.length, st.ops.length, `stage ${s}`);
+      for (const sp of spans) assert.ok(sp.file < ir.sourceMap.files.length && sp.length > 0, JSON.stringify(sp));
+    });
+  });
 }
 
 test("ops are built with keys in sorted order (the IR prints them as inserted: `id`, then canonical order)", () => {
@@ -54,7 +62,7 @@ test("ops are built with keys in sorted order (the IR prints them as inserted: `
 
 test("schema rejects a wrong irVersion, a bad digest and an unknown op kind", () => {
   const ir = structuredClone(irs[0]!.ir) as unknown as Record<string, unknown>;
-  assert.not.ok(validate({ ...ir, irVersion: 2 }));
+  assert.not.ok(validate({ ...ir, irVersion: 1 }));
   const bad = structuredClone(irs[0]!.ir);
   bad.stages[0]!.output = "sha256:xyz" as `sha256:${string}`;
   assert.not.ok(validate(bad));
