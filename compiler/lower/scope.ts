@@ -17,10 +17,17 @@ export interface ArgBinding {
 /** An ordered environment (ENV), as OCI `K=V` strings on output. */
 export class EnvMap {
   private readonly map: Map<string, string>;
+  /**
+   * The `K=V` string of each name, in the same order as `map` (both insert new names last and
+   * update in place), made when the name is set: every `toList()` shares the strings of the
+   * names no ENV changed since (e.g. PATH), rather than each list holding its own copies.
+   */
+  private readonly entries: Map<string, string>;
   /** Cached `toList()` result, dropped on every change (RUN ops share it). */
   private list: string[] | null = null;
   constructor(from?: EnvMap) {
     this.map = new Map(from?.map);
+    this.entries = new Map(from?.entries);
   }
   get(name: string): string | undefined {
     return this.map.get(name);
@@ -30,6 +37,7 @@ export class EnvMap {
   }
   set(name: string, value: string): void {
     this.map.set(name, value);
+    this.entries.set(name, `${name}=${value}`);
     this.list = null;
   }
   /** Number of names defined. Names are never removed, so it changes exactly when a name is added. */
@@ -40,7 +48,7 @@ export class EnvMap {
   toList(): string[] {
     if (this.list !== null) return this.list;
     const out: string[] = [];
-    for (const [k, v] of this.map) out.push(`${k}=${v}`);
+    for (const e of this.entries.values()) out.push(e);
     return (this.list = fit(out)); // kept by every RUN op until the next ENV
   }
 }

@@ -111,11 +111,12 @@ function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueRe
     switch (key) {
       case "type": {
         const t = v.toLowerCase();
-        if (!(MOUNT_TYPES as readonly string[]).includes(t)) {
+        const i = (MOUNT_TYPES as readonly string[]).indexOf(t);
+        if (i < 0) {
           const dym = didYouMean(t, MOUNT_TYPES);
           return fail(`unsupported mount type ${quote(v)}`, { hint: dym ? `did you mean ${dym}?` : `valid types: ${MOUNT_TYPES.join(", ")}`, ...fieldSpan(field) });
         }
-        type = t as MountType;
+        type = MOUNT_TYPES[i]!; // the constant, not a copy per mount kept in the IR
         break;
       }
       case "from":
@@ -171,11 +172,12 @@ function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueRe
         break;
       case "sharing": {
         const s = v.toLowerCase();
-        if (!(SHARING_MODES as readonly string[]).includes(s)) {
+        const i = (SHARING_MODES as readonly string[]).indexOf(s);
+        if (i < 0) {
           const dym = didYouMean(s, SHARING_MODES);
           return fail(`unsupported sharing value ${quote(v)}`, { hint: dym ? `did you mean ${dym}?` : `valid values: ${SHARING_MODES.join(", ")}`, ...fieldSpan(field) });
         }
-        sharing = s as SharingMode;
+        sharing = SHARING_MODES[i]!;
         break;
       }
       case "mode": {

@@ -136,6 +136,16 @@ test("a word starting with a byte order mark loses it whether or not it has a su
   assert.is(st.config.workdir, "/dir");
 });
 
+test("env lists: definition order kept when a name is set again, values as last set, per stage", () => {
+  const r = compile("t.vmspec", "FROM scratch AS a\nENV A=1 B=2\nRUN one\nENV A=3 C=4\nRUN two\nFROM a\nENV B=5\nRUN three\n");
+  const runs = r.ir!.stages.flatMap((s) => s.ops.filter((o): o is RunOp => o.kind === "run"));
+  assert.equal(
+    runs.map((o) => o.env.slice(1)),
+    [["A=1", "B=2"], ["A=3", "B=2", "C=4"], ["A=3", "B=5", "C=4"]],
+  );
+  assert.equal(r.ir!.stages[0]!.config.env.slice(1), ["A=3", "B=2", "C=4"]);
+});
+
 test("expandWord lists each referenced name once, in order, also past the set threshold", () => {
   const names = Array.from({ length: 12 }, (_, i) => `V${i}`);
   const text = [...names, ...names.slice().reverse(), "V3"].map((n) => `$${n}`).join("-");
