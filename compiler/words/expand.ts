@@ -74,6 +74,8 @@ const NO_OPTIONS: ExpandOptions = Object.freeze({});
  */
 export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = NO_OPTIONS): ExpandWordResult {
   if (isPlain(text, escape, options)) return { value: text, refs: [], errors: [] };
+  const name = wholeVariable(text);
+  if (name !== null) return { value: env.get(name) ?? "", refs: [name], errors: [] };
   const x = new Expander(text, env, escape, false, options);
   x.run();
   if (x.error !== undefined) return { value: "", refs: x.refs, errors: [x.error] };
@@ -111,6 +113,26 @@ function isPlain(text: string, escape: EscapeChar, options: ExpandOptions): bool
 
 /** Distinct references from which `Expander.ref` keeps a set (below it, a scan of the list is cheaper). */
 const REF_SET_MIN = 8;
+
+/**
+ * NAME when the word is exactly `$NAME` or `${NAME}` with an ASCII name (`[A-Za-z_][A-Za-z0-9_]*`),
+ * else null. Such a word (`FROM $BASE`, `LABEL v=$VERSION`) has no quote, escape or other `$`, so
+ * the expander would read just that name and give its value ("" when unset); expandWord answers
+ * without building one. test/compat/words/properties.test.ts compares both.
+ */
+function wholeVariable(text: string): string | null {
+  if (text.charCodeAt(0) !== DOLLAR) return null;
+  const braced = text.charCodeAt(1) === LBRACE;
+  const start = braced ? 2 : 1;
+  const end = braced ? text.length - 1 : text.length;
+  if (end <= start || (braced && text.charCodeAt(end) !== RBRACE)) return null;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+    if (!letter && !(i > start && c >= 0x30 && c <= 0x39)) return null;
+  }
+  return text.slice(start, end);
+}
 
 const EOF = -1;
 const DOLLAR = 0x24;

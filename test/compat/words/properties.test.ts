@@ -71,6 +71,25 @@ test("the plain-word fast path agrees with the full lexer (an empty '' forces th
   );
 });
 
+test("the whole-variable fast path ($NAME, ${NAME}) agrees with the full lexer (an empty '' forces the latter)", () => {
+  const word = fc
+    .tuple(fc.constantFrom("$", "${", "$$", "$1"), fc.array(fc.constantFrom("A", "B", "P", "Q", "x", "_", "1", "é", "-", ":", "}", "$", "{"), { maxLength: 5 }), fc.constantFrom("", "}", "}}", "x"))
+    .map(([a, b, c]) => a + b.join("") + c);
+  fc.assert(
+    fc.property(word, (t) => {
+      for (const esc of ["\\", "`"] as const) {
+        const fast = expandWord(t, env, esc);
+        const full = expandWord(t + "''", env, esc);
+        // The suffix moves where a syntax error is found, so errors are compared by presence only.
+        if (full.errors.length > 0) assert.ok(fast.errors.length > 0, t);
+        else assert.equal(fast, full, t);
+      }
+    }),
+    runs,
+  );
+  for (const t of ["$A", "${A}", "$B", "${P}", "$NOPE", "${NOPE}", "$_", "${_x1}", "$A1"]) assert.equal(expandWord(t, env, "\\"), expandWord(t + "''", env, "\\"), t);
+});
+
 test("single-quoted text is literal", () => {
   fc.assert(
     fc.property(fc.string({ unit: "binary" }).filter((s) => !s.includes("'")), (s) => {
