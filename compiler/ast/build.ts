@@ -132,7 +132,7 @@ export function buildFileAst(
   diags: DiagnosticBag,
 ): FileAst {
   reportLexProblems(lexed.problems, path, diags);
-  const loaded = new LoadedFile({ file, path, escape: lexed.escape, diags });
+  const loaded = new LoadedFile({ file, path, escape: lexed.escape, diags }, null);
   addParsed(loaded, parsed);
   return astOf(loaded);
 }
@@ -162,8 +162,15 @@ function isBuiltOnLoad(kind: Instruction["kind"]): boolean {
   return kind === "from" || kind === "machine" || kind === "include" || kind === "unknown" || kind === "onbuild";
 }
 
-/** Multi-line argument segments and heredocs of an instruction that has any. */
-interface RawExtras {
+/**
+ * What a raw instruction has beyond its keyword and offsets, kept only when it has any: the
+ * keyword as written when it is not the usual upper-case spelling, the argument text when it is
+ * not a plain slice of the source (it joins continuation lines, with segments mapping it back),
+ * and heredocs.
+ */
+interface RawRest {
+  word: string | null;
+  text: string | null;
   segments: readonly number[] | null;
   heredocs: readonly HeredocPayload[];
 }
@@ -173,26 +180,32 @@ interface RawExtras {
  * instruction of a program until lowering reaches it; as typed AST nodes that was ~560 bytes and
  * ~10 objects per instruction, and every minor GC of the compile copied them (bench/compile: the
  * AST was 60% of what a compile kept alive). So only the kinds lowering must see ahead of time are
- * built when the file is loaded (`isBuiltOnLoad`); of the others the file keeps the keyword,
- * argument text and two offsets in flat arrays, and `node(i)` builds the instruction (reporting
- * its diagnostics) when lowering reaches it; the node then dies young.
+ * built when the file is loaded (`isBuiltOnLoad`); of the others the file keeps the keyword and
+ * three numbers in flat arrays (plus a `RawRest` for the few with more), and `node(i)` builds the
+ * instruction, slicing its text from the source and reporting its diagnostics, when lowering
+ * reaches it; the node then dies young.
  */
 export class LoadedFile {
   readonly directives: DirectiveNode[] = [];
   /** Per instruction: the node kind. */
   private readonly kinds: Instruction["kind"][] = [];
-  /** Per instruction: the keyword as written (usually one of the lexer's shared constants). */
-  private readonly words: string[] = [];
-  /** Per instruction: the argument text (continuations joined); "" when absent. */
-  private readonly texts: string[] = [];
-  /** Per instruction: source offsets of the keyword and of the argument text. */
+  /** Per instruction: the upper-case keyword (one of the lexer's constants when known). */
+  private readonly keywords: string[] = [];
+  /** Per instruction: source offset of the keyword, then start offset and length of the argument text. */
   private readonly offsets: number[] = [];
   /** Per instruction: the node if it was built when loaded, else null. */
   private readonly built: (Instruction | null)[] = [];
-  /** Segments and heredocs of the few raw instructions that have them, by index. */
-  private readonly extras = new Map<number, RawExtras>();
+  /** Per instruction: what else it has (see `RawRest`), or null. */
+  private readonly rest: (RawRest | null)[] = [];
 
-  constructor(readonly ctx: AstContext) {}
+  /**
+   * `source` is the file's text; null when it is not at hand (`buildFileAst`), and then every
+   * argument text is kept as the lexer made it.
+   */
+  constructor(
+    readonly ctx: AstContext,
+    private readonly source: string | null,
+  ) {}
 
   get file(): number {
     return this.ctx.file;
@@ -225,12 +238,22 @@ export class LoadedFile {
     const kind = KIND_OF_KEYWORD.get(keyword) ?? "unknown";
     const i = this.kinds.length;
     this.kinds.push(kind);
-    this.words.push(word);
-    this.texts.push(args?.image ?? "");
-    this.offsets.push(kw.startOffset, args?.startOffset ?? kw.startOffset + word.length);
+    this.keywords.push(keyword);
+    const text = args?.image ?? "";
+    this.offsets.push(kw.startOffset, args?.startOffset ?? kw.startOffset + word.length, text.length);
     const segments = (args?.payload as ArgsPayload | undefined)?.segments ?? null;
-    if (segments !== null || heredocs !== undefined) {
-      this.extras.set(i, { segments, heredocs: heredocs === undefined ? NO_HEREDOC_PAYLOADS : heredocs.map((h) => h.payload as HeredocPayload) });
+    // The lexer's contract (grammar/lexer.ts): an Args token without segments is the source text
+    // at its offset, verbatim, so it need not be kept.
+    const keepText = segments !== null || this.source === null;
+    if (word !== keyword || keepText || heredocs !== undefined) {
+      this.rest.push({
+        word: word !== keyword ? word : null,
+        text: keepText ? text : null,
+        segments,
+        heredocs: heredocs === undefined ? NO_HEREDOC_PAYLOADS : heredocs.map((h) => h.payload as HeredocPayload),
+      });
+    } else {
+      this.rest.push(null);
     }
     this.built.push(isBuiltOnLoad(kind) ? buildInstruction(this.raw(i)) : null);
   }
@@ -238,25 +261,27 @@ export class LoadedFile {
   /** Adds an instruction built by the caller (ONBUILD). */
   addBuilt(node: Instruction): void {
     this.kinds.push(node.kind);
-    this.words.push(node.word);
-    this.texts.push("");
-    this.offsets.push(node.span.offset, node.span.offset);
+    this.keywords.push(node.keyword);
+    this.offsets.push(node.span.offset, node.span.offset, 0);
+    this.rest.push(null);
     this.built.push(node);
   }
 
   private raw(i: number): RawInstruction {
-    const word = this.words[i]!;
-    const offset = this.offsets[2 * i]!;
-    const extras = this.extras.size === 0 ? undefined : this.extras.get(i);
+    const keyword = this.keywords[i]!;
+    const offset = this.offsets[3 * i]!;
+    const start = this.offsets[3 * i + 1]!;
+    const rest = this.rest[i];
+    const word = rest?.word ?? keyword;
     return new RawInstruction(
       this.ctx,
-      KEYWORD_IMAGES.get(word) ?? word.toUpperCase(),
+      keyword,
       word,
       { file: this.ctx.file, offset, length: word.length },
-      this.texts[i]!,
-      this.offsets[2 * i + 1]!,
-      extras?.segments ?? null,
-      extras?.heredocs ?? NO_HEREDOC_PAYLOADS,
+      rest?.text ?? this.source!.slice(start, start + this.offsets[3 * i + 2]!),
+      start,
+      rest?.segments ?? null,
+      rest?.heredocs ?? NO_HEREDOC_PAYLOADS,
     );
   }
 }
@@ -268,7 +293,7 @@ export class LoadedFile {
  */
 export function loadFile(file: number, path: string, text: string, diags: DiagnosticBag): LoadedFile {
   const lexer = new Lexer(text);
-  const loaded = new LoadedFile({ file, path, escape: lexer.escape, diags });
+  const loaded = new LoadedFile({ file, path, escape: lexer.escape, diags }, text);
   for (;;) {
     const tokens: IToken[] = [];
     const more = lexer.next(tokens, CHUNK_INSTRUCTIONS);
@@ -312,7 +337,8 @@ function addParsed(loaded: LoadedFile, parsed: ParseResult): void {
   for (const node of cst.children.instruction ?? []) {
     if (node.recoveredNode) continue;
     const c = node.children;
-    if (c.Onbuild !== undefined) loaded.addBuilt(buildOnbuild(ctx, node, c.Onbuild[0]!));
-    else if (c.Keyword !== undefined) loaded.add(c.Keyword[0]!, c.Args?.[0], c.Heredoc);
+    const keyword = c.Keyword;
+    if (keyword !== undefined) loaded.add(keyword[0]!, c.Args?.[0], c.Heredoc);
+    else if (c.Onbuild !== undefined) loaded.addBuilt(buildOnbuild(ctx, node, c.Onbuild[0]!));
   }
 }

@@ -3,7 +3,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compile } from "../../compiler/compile.js";
-import { parseFileAst } from "../../compiler/ast/build.js";
+import { buildFileAst, parseFileAst } from "../../compiler/ast/build.js";
+import { lex } from "../../grammar/lexer.js";
+import { parse } from "../../grammar/parser.js";
 import { DiagnosticBag } from "../../compiler/diagnostics/diagnostic.js";
 import { loadProgram, type SourceReader } from "../../compiler/program.js";
 
@@ -53,6 +55,23 @@ test("asts is every file's full AST, as parseFileAst builds it", () => {
   assert.equal(r.asts[1], parseFileAst(1, "/s/part.vmspec", "ENV A=1\nRUN --bogus a\n", new DiagnosticBag()));
   assert.is(r.asts[0]!.instructions.length, 5);
   assert.is(r.asts, r.asts, "built once");
+});
+
+test("instructions sliced from the source when built equal those built from the lexer's texts", () => {
+  // loadFile keeps only offsets for an argument text that is a plain slice of the source;
+  // buildFileAst (no source at hand) keeps every text the lexer made. Both must give one AST.
+  const specs = [
+    "FROM a\nRUN echo  hi  \t\nCOPY a b\n",
+    "\uFEFFFROM a\r\nRUN x \\\r\n  y\r\nENV A=1 \\\n\n  B=2\n",
+    "# escape=`\nFROM a\nRUN a `\n  b\nLABEL x=\"y z\"\n",
+    "FROM a\nRUN <<EOF cat\nbody\nEOF\nCOPY <<A <<B /x/\n1\nA\n2\nB\nonbuild run  x \\\n # c\n y\n",
+    "FROM a\nRUN \\\n\n  # comment\n  z\nEXPOSE 80 \\\n",
+  ];
+  for (const text of specs) {
+    const lexed = lex(text);
+    const whole = buildFileAst(0, "x", lexed, parse(lexed.tokens), new DiagnosticBag());
+    assert.equal(parseFileAst(0, "x", text, new DiagnosticBag()), whole, JSON.stringify(text));
+  }
 });
 
 test.run();
