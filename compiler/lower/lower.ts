@@ -131,10 +131,12 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   // The target stage's MACHINE arch decides the build platform when --platform is not given.
   if (options.platform === undefined) {
     const arch = prescanArch(ctx, stageNodes[target]!.machines, globalScope);
-    if (arch !== null) ctx.targetPlatform = { architecture: arch, os: "linux" };
-    for (const [k, v] of platformArgs(ctx.buildPlatform, ctx.targetPlatform)) {
-      const b = globalScope.args.get(k);
-      if (b !== undefined && b.automatic) b.value = v;
+    if (arch !== null) {
+      ctx.targetPlatform = { architecture: arch, os: "linux" };
+      for (const [k, v] of platformArgs(ctx.buildPlatform, ctx.targetPlatform)) {
+        const b = globalScope.args.get(k);
+        if (b !== undefined && b.automatic) b.value = v;
+      }
     }
   }
 
