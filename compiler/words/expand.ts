@@ -76,6 +76,10 @@ export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, opt
   if (isPlain(text, escape, options)) return { value: text, refs: [], errors: [] };
   const name = wholeVariable(text);
   if (name !== null) return { value: env.get(name) ?? "", refs: [name], errors: [] };
+  if (options.skipQuotes !== true) {
+    const inner = quotedLiteral(text, escape === "`" ? 0x60 : 0x5c);
+    if (inner !== null) return { value: inner, refs: [], errors: [] };
+  }
   const x = new Expander(text, env, escape, false, options);
   x.run();
   if (x.error !== undefined) return { value: "", refs: x.refs, errors: [x.error] };
@@ -132,6 +136,21 @@ function wholeVariable(text: string): string | null {
     if (!letter && !(i > start && c >= 0x30 && c <= 0x39)) return null;
   }
   return text.slice(start, end);
+}
+
+/**
+ * The text between the quotes of a word that is one double-quoted string with no `"`, `$` or
+ * escape character inside (`"demo"`, `"C.UTF-8"`), else null: the expander would only remove the
+ * quotes. Only valid when quotes are processed (not with skipQuotes).
+ */
+function quotedLiteral(text: string, esc: number): string | null {
+  const n = text.length;
+  if (n < 2 || text.charCodeAt(0) !== DQUOTE || text.charCodeAt(n - 1) !== DQUOTE) return null;
+  for (let i = 1; i < n - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DQUOTE || c === DOLLAR || c === esc) return null;
+  }
+  return text.slice(1, n - 1);
 }
 
 const EOF = -1;

@@ -71,6 +71,27 @@ test("the plain-word fast path agrees with the full lexer (an empty '' forces th
   );
 });
 
+test("the double-quoted-literal fast path (\"text\") agrees with the full lexer (an empty '' forces the latter)", () => {
+  const word = fc
+    .tuple(fc.constantFrom('"', "", "'"), fc.array(fc.constantFrom("a", " ", "'", "\\", "`", "$", "A", '"', "\u00e9", "\ufeff", "{"), { maxLength: 6 }), fc.constantFrom('"', "", "x"))
+    .map(([a, b, c]) => a + b.join("") + c);
+  fc.assert(
+    fc.property(word, (t) => {
+      for (const esc of ["\\", "`"] as const) {
+        if (t.endsWith(esc)) continue; // the suffix would be escaped
+        const fast = expandWord(t, env, esc);
+        const full = expandWord(t + "''", env, esc);
+        if (full.errors.length > 0) assert.ok(fast.errors.length > 0, t);
+        else assert.equal(fast, full, t);
+        // With skipQuotes the quotes are ordinary characters, so no quote removal.
+        const skip = expandWord(t, env, esc, { skipQuotes: true });
+        if (skip.errors.length === 0 && !/[$\\`]/.test(t)) assert.is(skip.value, t.replace(/^\ufeff/, ""), t);
+      }
+    }),
+    runs,
+  );
+});
+
 test("the whole-variable fast path ($NAME, ${NAME}) agrees with the full lexer (an empty '' forces the latter)", () => {
   const word = fc
     .tuple(fc.constantFrom("$", "${", "$$", "$1"), fc.array(fc.constantFrom("A", "B", "P", "Q", "x", "_", "1", "é", "-", ":", "}", "$", "{"), { maxLength: 5 }), fc.constantFrom("", "}", "}}", "x"))
