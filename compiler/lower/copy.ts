@@ -113,8 +113,8 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
       }
     }
   }
-  // `id` first (set by sealOp), then keys inserted in sorted order: the op id hashes this object
-  // (compiler/ir/canonical.ts).
+  // `id` first (set by sealOp), then keys inserted in sorted order: the IR prints them in this order
+  // (the op id does not depend on it, compiler/ir/serialise.ts).
   const op = { id: UNSEALED } as FileCopyOp;
   if (checksum !== undefined) op.checksum = checksum;
   if (chmodValue !== undefined) op.chmod = chmodValue;

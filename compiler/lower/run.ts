@@ -115,8 +115,8 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
       else devices.push({ name: name!, required });
     }
   }
-  // `id` first (set by sealOp), then keys in sorted order: the op id hashes this object
-  // (compiler/ir/canonical.ts fast path).
+  // `id` first (set by sealOp), then keys in sorted order: the IR prints them in this order (the op
+  // id does not depend on it, compiler/ir/serialise.ts).
   const op = sealOp<RunOp>({
     id: UNSEALED,
     argEnv: st.scope.argEnv(),
