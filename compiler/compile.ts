@@ -3,6 +3,7 @@
 import type { FileAst } from "./ast/types.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { DiagnosticBag } from "./diagnostics/diagnostic.js";
+import { applyBuildChecks } from "./diagnostics/checks.js";
 import type { Ir, Platform } from "./ir/types.js";
 import { LowerContext, type CompileOptions } from "./lower/context.js";
 import { lowerProgram } from "./lower/lower.js";
@@ -70,6 +71,7 @@ function compileUnguarded(path: string, text: string, options: CompileOptions, r
   }
   const ctx = new LowerContext(program.files, diags, options, target, build, program.loaded.map((a) => a.escape));
   const { ir } = lowerProgram(program, ctx);
+  applyBuildChecks(diags, path, text, program.loaded[0]?.directives ?? [], options.buildArgs);
   const hasErrors = diags.hasErrors();
   const files = program.files;
   let asts: FileAst[] | undefined;

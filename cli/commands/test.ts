@@ -12,7 +12,8 @@ const HELP = `Usage: vmspec test [DIR] [--update]
 
 Golden tests for specs: every NAME.vmspec under DIR (default: .) is compiled and compared with
 NAME.ir.json (the IR, when it compiles) and NAME.errors.txt (diagnostics, when there are any).
-A first line "# test: --target=STAGE --build-arg=K=V --platform=P" sets compile options.
+A line "# test: --target=STAGE --build-arg=K=V --platform=P" among the spec's leading comment lines
+(first, or after its parser directives) sets compile options.
 Actual outputs are written under local/vmspec-test/; differences are printed as diffs.
 
 Options:
@@ -49,10 +50,17 @@ export function findSpecs(dir: string): string[] {
   return out;
 }
 
-/** Parses the optional `# test: …` first line into compile options. */
+/**
+ * Parses the optional `# test: …` line into compile options. It is the first of the spec's leading
+ * `#` lines that starts `# test:`, so it may follow parser directives (`# check=…`) it cannot precede.
+ */
 export function testOptions(text: string): CompileOptions {
-  const first = /^(?:\ufeff)?#\s*test:(.*)$/m.exec(text.split("\n", 1)[0] ?? "");
   const opts: CompileOptions = {};
+  let first: RegExpExecArray | null = null;
+  for (const line of text.replace(/^\ufeff/, "").split("\n", 8)) {
+    if (!line.startsWith("#")) break;
+    if ((first = /^#\s*test:(.*)$/m.exec(line)) !== null) break;
+  }
   if (first === null) return opts;
   for (const w of first[1]!.trim().split(/\s+/)) {
     const m = /^--([a-z-]+)=(.*)$/.exec(w);

@@ -87,6 +87,10 @@ export function buildHealthcheck(raw: RawInstruction): HealthcheckNode {
     if (i < t.length || flags.length > 0) raw.report("healthcheckNoneArgs", raw.span(rest, t.length));
     return node;
   }
+  if (upper === "CONNECT") {
+    raw.report("healthcheckConnect", raw.span(rest, i));
+    return node;
+  }
   if (upper !== "CMD") {
     raw.report("healthcheckBadType", raw.span(rest, i), [type]);
     return node;

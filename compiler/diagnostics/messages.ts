@@ -13,12 +13,17 @@ export interface MessageDef {
   text: string;
   /** Optional fixed hint; call sites may give a more specific one (e.g. did-you-mean). */
   hint?: string;
+  /**
+   * The BuildKit build-check rule this warning implements (e.g. `UndefinedVar`), if any. Only such
+   * warnings obey `# check=skip=…;error=…` and BUILDKIT_DOCKERFILE_CHECK (compiler/diagnostics/checks.ts).
+   */
+  rule?: string;
 }
 
 /** The catalogue, keyed by a stable symbolic name. */
 export const messages = {
   // 1xxx — lexical and syntax
-  emptyContinuation: { code: 1001, severity: "warning", text: "Empty continuation line.", hint: "Remove the empty line, or end the instruction before it; a future Dockerfile syntax makes this an error." },
+  emptyContinuation: { code: 1001, severity: "warning", rule: "NoEmptyContinuation", text: "Empty continuation line.", hint: "Remove the empty line, or end the instruction before it; a future Dockerfile syntax makes this an error." },
   lineTooLong: { code: 1002, severity: "error", text: "Line is longer than the maximum of 65535 characters." },
   unterminatedHeredoc: { code: 1003, severity: "error", text: "Unterminated heredoc '{0}': end of file reached before the terminator line.", hint: "Add a line containing exactly '{0}'." },
   duplicateDirective: { code: 1004, severity: "error", text: "Only one '{0}' parser directive can be used." },
@@ -31,9 +36,11 @@ export const messages = {
   jsonNotStrings: { code: 1011, severity: "error", text: "When using JSON array syntax, arrays must be comprised of strings only." },
   execFormRequired: { code: 1012, severity: "error", text: "{0} requires the arguments to be in JSON form (e.g. [\"/bin/sh\", \"-c\"])." },
   heredocNotAllowed: { code: 1013, severity: "error", text: "A heredoc cannot be used as the destination of {0}." },
-  maintainerDeprecated: { code: 1014, severity: "warning", text: "MAINTAINER is deprecated.", hint: "Use LABEL org.opencontainers.image.authors=\"...\" instead." },
+  maintainerDeprecated: { code: 1014, severity: "warning", rule: "MaintainerDeprecated", text: "MAINTAINER is deprecated.", hint: "Use LABEL org.opencontainers.image.authors=\"...\" instead." },
   onbuildMissing: { code: 1015, severity: "error", text: "ONBUILD requires an instruction to run at trigger time." },
   onbuildForbidden: { code: 1016, severity: "error", text: "{0} is not allowed as an ONBUILD trigger." },
+  checkBadOption: { code: 1017, severity: "error", text: "Invalid build check configuration in {0}: {1}.", hint: "Write skip=<Rule1,Rule2|all>;error=<true|false> (options separated by ';', rules by ',')." },
+  checkUnknownRule: { code: 1018, severity: "warning", text: "Unknown build check rule '{0}' in {1}; it is ignored.", hint: "Rule names are BuildKit's, case-sensitive (e.g. UndefinedVar, MaintainerDeprecated, NoEmptyContinuation); docs/language.md lists them." },
 
   // 2xxx — flags and arguments
   unknownFlag: { code: 2001, severity: "error", text: "Unknown flag --{0} for {1}." },
@@ -62,6 +69,7 @@ export const messages = {
   emptyVolume: { code: 2024, severity: "error", text: "VOLUME specified can not be an empty string." },
   badSignal: { code: 2025, severity: "error", text: "Invalid STOPSIGNAL '{0}': {1}" },
   emptyShell: { code: 2027, severity: "error", text: "SHELL requires at least one element." },
+  healthcheckConnect: { code: 2028, severity: "error", text: "HEALTHCHECK CONNECT is not supported: use CMD with a command that tests the connection.", hint: "BuildKit parses CONNECT but rejects it too. Write e.g. HEALTHCHECK --interval=30s CMD curl -f http://localhost:8080/ || exit 1." },
 
   // 3xxx — stages and scoping
   noBuildStage: { code: 3001, severity: "error", text: "No build stage in current context: {0} must come after a FROM.", hint: "Only ARG may come before the first FROM." },
@@ -70,7 +78,7 @@ export const messages = {
   stageAfterUse: { code: 3004, severity: "error", text: "Stage '{0}' needs to be defined before the current stage." },
   selfReference: { code: 3005, severity: "error", text: "Stage '{0}' cannot refer to itself." },
   unusedArg: { code: 3006, severity: "warning", text: "ARG '{0}' is declared but never used." },
-  undefinedVar: { code: 3007, severity: "warning", text: "Variable '{0}' is not declared in this scope; it expands to an empty string.", hint: "Declare it with ARG {0} (a global ARG needs a bare 'ARG {0}' inside the stage)." },
+  undefinedVar: { code: 3007, severity: "warning", rule: "UndefinedVar", text: "Variable '{0}' is not declared in this scope; it expands to an empty string.", hint: "Declare it with ARG {0} (a global ARG needs a bare 'ARG {0}' inside the stage)." },
   fromIndexOutOfRange: { code: 3008, severity: "error", text: "Stage index {0} does not refer to an earlier stage." },
   unusedBuildArg: { code: 3009, severity: "warning", text: "Build argument '{0}' is not consumed by any ARG." },
   emptyFromImage: { code: 3010, severity: "error", text: "FROM image reference is empty after variable expansion." },

@@ -49,7 +49,7 @@ const FRAGMENTS = [
   "USER ", "VOLUME ", "EXPOSE ", "STOPSIGNAL ", "MAINTAINER ", "--from=", "--mount=type=cache,target=/x ", "--platform=",
   "--distro=debian:trixie ", "--chmod=", "cpus=", "memory=1G ", "arch=riscv64 ", "a.inc", "self.inc", "${", "}", "$", ":-",
   "#", "# escape=`", "\\", "`", "\n", "\r\n", " ", "\t", "\"", "'", "[", "]", ",", "=", "<<", "<<-", "EOF", "-", "x", "1",
-  "\ufeff", "é", "😀", "\u0000",
+  "\ufeff", "é", "😀", "\u0000", "# check=", "skip=", "error=true", ";", "all", "UndefinedVar", "CONNECT ",
 ];
 
 test("random fragment soup never throws and yields valid spans", () => {
