@@ -61,7 +61,9 @@ type OpFields<T extends Op> = Fields<Omit<T, "id">>;
 /**
  * The fields of every object the writers below emit, listed in sorted order. A field added to one of
  * these types is a type error here until it is listed; test/compiler/serialise.test.ts then fails
- * until its full example of the type has the field and the writer emits it.
+ * until its full example of the type has the field and the writer emits it. No op holds a map whose
+ * keys come from the spec (labels and build args live in the image config and the IR header): one
+ * added must be written with its keys sorted as `canonicalJson` sorts them, integer-like keys too.
  */
 export const FIELDS: {
   run: OpFields<RunOp>;
