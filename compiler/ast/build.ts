@@ -5,7 +5,7 @@ import { KEYWORD_IMAGES, Lexer, type ArgsPayload, type HeredocPayload, type LexP
 import type { DirectivePayload } from "../../grammar/lexer.js";
 import type { SpecCstNode, InstructionCstNode } from "../../grammar/cst.js";
 import { parse, type ParseResult } from "../../grammar/parser.js";
-import { KEYWORDS } from "../../grammar/tokens.js";
+import { KEYWORDS, keywordTokens } from "../../grammar/tokens.js";
 import { didYouMean } from "../diagnostics/didYouMean.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import { buildCmd, buildHealthcheck, buildRun, buildShell } from "./command.js";
@@ -153,6 +153,13 @@ const KIND_OF_KEYWORD: ReadonlyMap<string, Instruction["kind"]> = new Map<string
   ["NETWORK", "network"], ["INCLUDE", "include"], ["KERNEL", "kernel"], ["MAINTAINER", "maintainer"],
 ]);
 
+/** Keyword and node kind of each known keyword's token type, by `tokenTypeIdx`. */
+const KEYWORD_BY_TOKEN: readonly ({ keyword: string; kind: Instruction["kind"] } | undefined)[] = (() => {
+  const table: ({ keyword: string; kind: Instruction["kind"] } | undefined)[] = [];
+  for (const [keyword, kind] of KIND_OF_KEYWORD) table[keywordTokens.get(keyword.toLowerCase())!.tokenTypeIdx!] = { keyword, kind };
+  return table;
+})();
+
 /**
  * Kinds built when a file is loaded: what is read before lowering reaches it (FROM splits stages,
  * MACHINE arch sets platforms, INCLUDE pulls in files), plus ONBUILD (built with its nested
@@ -234,8 +241,10 @@ export class LoadedFile {
   /** Adds an instruction from its CST tokens, building it now if its kind needs that. */
   add(kw: IToken, args: IToken | undefined, heredocs: IToken[] | undefined): void {
     const word = kw.image;
-    const keyword = KEYWORD_IMAGES.get(word) ?? word.toUpperCase();
-    const kind = KIND_OF_KEYWORD.get(keyword) ?? "unknown";
+    // A known keyword's token type says which it is (no string hashing); others are upper-cased.
+    const known = KEYWORD_BY_TOKEN[kw.tokenTypeIdx!];
+    const keyword = known?.keyword ?? word.toUpperCase();
+    const kind = known?.kind ?? "unknown";
     const i = this.kinds.length;
     this.kinds.push(kind);
     this.keywords.push(keyword);
