@@ -33,29 +33,62 @@ export interface Program {
 }
 
 /**
- * A program's instructions in execution order: (file, instruction index) pairs into the loaded
- * files, as two flat number lists. Most instructions are built only by `node(i)`, when lowering
- * reaches them (see `LoadedFile`).
+ * A program's instructions in execution order, as runs of consecutive instructions of one loaded
+ * file (a spec without INCLUDE is one run; each INCLUDE splits the run around the included file's
+ * instructions). Most instructions are built only by `node(i)`, when lowering reaches them (see
+ * `LoadedFile`).
  */
 export class InstructionSeq {
-  private readonly files: number[] = [];
-  private readonly indexes: number[] = [];
+  /** Run r covers positions starts[r] … starts[r + 1] - 1: instructions firsts[r] … of files[r]. */
+  private readonly starts: number[] = [];
+  private readonly files: LoadedFile[] = [];
+  private readonly firsts: number[] = [];
+  private count = 0;
+  /** The run of the last lookup: lowering reads positions in order. */
+  private last = 0;
+
   constructor(private readonly loaded: readonly LoadedFile[]) {}
 
   get length(): number {
-    return this.files.length;
+    return this.count;
   }
+  /** Appends instruction `index` of loaded file `file`. */
   push(file: number, index: number): void {
-    this.files.push(file);
-    this.indexes.push(index);
+    const f = this.loaded[file]!;
+    const r = this.files.length - 1;
+    if (r < 0 || this.files[r] !== f || this.firsts[r]! + (this.count - this.starts[r]!) !== index) {
+      this.starts.push(this.count);
+      this.files.push(f);
+      this.firsts.push(index);
+    }
+    this.count++;
   }
   /** The kind of instruction `i`, without building it. */
   kind(i: number): Instruction["kind"] {
-    return this.loaded[this.files[i]!]!.kind(this.indexes[i]!);
+    const r = this.runOf(i);
+    return this.files[r]!.kind(this.firsts[r]! + i - this.starts[r]!);
   }
   /** The node of instruction `i`, built now unless its kind is built when loaded. */
   node(i: number): Instruction {
-    return this.loaded[this.files[i]!]!.node(this.indexes[i]!);
+    const r = this.runOf(i);
+    return this.files[r]!.node(this.firsts[r]! + i - this.starts[r]!);
+  }
+
+  /** The run holding position `i` (0 ≤ i < length). */
+  private runOf(i: number): number {
+    const starts = this.starts;
+    let r = this.last;
+    if (i >= starts[r]! && (r + 1 === starts.length || i < starts[r + 1]!)) return r;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    r = lo;
+    this.last = r;
+    return r;
   }
 }
 

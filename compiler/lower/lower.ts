@@ -87,14 +87,14 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
 
   // Split into stages. Instructions are built as they are lowered (see LoadedFile); FROM and
   // MACHINE were built when loaded, since the stage split and the platform prescan need them now.
-  // `body` holds positions in `ins`.
-  const stageNodes: { from: FromNode; body: number[]; machines: ListNode[] }[] = [];
+  // A stage's body is the positions after its FROM, up to the next FROM: `start` … `end - 1`.
+  const stageNodes: { from: FromNode; start: number; end: number; machines: ListNode[] }[] = [];
   for (; i < ins.length; i++) {
     const kind = ins.kind(i);
-    if (kind === "from") stageNodes.push({ from: ins.node(i) as FromNode, body: [], machines: [] });
+    if (kind === "from") stageNodes.push({ from: ins.node(i) as FromNode, start: i + 1, end: i + 1, machines: [] });
     else {
       const stage = stageNodes[stageNodes.length - 1]!;
-      stage.body.push(i);
+      stage.end = i + 1;
       if (kind === "machine") stage.machines.push(ins.node(i) as ListNode);
     }
   }
@@ -144,14 +144,14 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   // Lower each stage.
   const stageSpans: Span[][] = [];
   for (let s = 0; s < stageNodes.length; s++) {
-    const { from, body, machines } = stageNodes[s]!;
+    const { from, start, end, machines } = stageNodes[s]!;
     const spansStart = ctx.spans.length;
     const st = startStage(ctx, s, names[s]!, from, globalScope, machines);
     // M4: ONBUILD triggers of a base stage run first (and are not inherited further).
     if (st.base.kind === "stage") {
       for (const n of ctx.stageTriggers[st.base.stage] ?? []) lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
     }
-    for (let j = 0; j < body.length; j++) lowerInstruction(ctx, st, ins.node(body[j]!), buildArgs, consumed, globalScope);
+    for (let j = start; j < end; j++) lowerInstruction(ctx, st, ins.node(j), buildArgs, consumed, globalScope);
     finishStage(ctx, st);
     // Each op of the stage was mapped to its span as it was added (ctx.mapOp), so the spans since
     // the stage began are the stage's ops' spans, in order.

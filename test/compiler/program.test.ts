@@ -29,6 +29,26 @@ test("only FROM, MACHINE, INCLUDE, ONBUILD and unknown instructions are built wh
   assert.equal(p.instructions.node(2), p.instructions.node(2));
 });
 
+test("INCLUDEs splice the included instructions in order, read in any order", () => {
+  const reader = files({
+    "/s/a.vmspec": "RUN a1\nINCLUDE b.vmspec\nRUN a2\n",
+    "/s/b.vmspec": "RUN b1\n",
+  });
+  const text = "FROM x\nINCLUDE a.vmspec\nENV r=1\nINCLUDE b.vmspec\nINCLUDE a.vmspec\nUSER u\n";
+  const p = loadProgram("/s/spec.vmspec", text, reader, new DiagnosticBag());
+  const want = ["FROM x", "RUN a1", "RUN b1", "RUN a2", "ENV r=1", "RUN b1", "RUN a1", "RUN b1", "RUN a2", "USER u"];
+  const at = (i: number) => {
+    const n = p.instructions.node(i);
+    return `${n.keyword} ${p.files[n.span.file]!.text.slice(n.span.offset + n.keyword.length + 1, n.span.offset + n.span.length)}`;
+  };
+  assert.is(p.instructions.length, want.length);
+  assert.equal(want.map((_, i) => at(i)), want);
+  // Backwards and jumping about: every position still finds its own file and instruction.
+  const order = [9, 0, 5, 2, 8, 1, 7, 3, 6, 4];
+  assert.equal(order.map(at), order.map((i) => want[i]));
+  assert.equal(order.map((i) => p.instructions.kind(i)), order.map((i) => want[i]!.split(" ")[0]!.toLowerCase()));
+});
+
 test("a raw instruction's diagnostics are reported when lowering builds it, once", () => {
   const d = codes("FROM x\nRUN --bogus a\nCOPY --nope a b\n");
   assert.equal(d, ["/s/spec.vmspec:11:VS2001", "/s/spec.vmspec:26:VS2001"]);
