@@ -74,10 +74,11 @@ const NO_OPTIONS: ExpandOptions = Object.freeze({});
  */
 export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = NO_OPTIONS): ExpandWordResult {
   if (isPlain(text, escape, options)) return { value: text, refs: [], errors: [] };
-  const name = wholeVariable(text);
-  if (name !== null) return { value: env.get(name) ?? "", refs: [name], errors: [] };
+  const esc = escape === "`" ? 0x60 : 0x5c;
+  const sub = wholeSubstitution(text, env, esc);
+  if (sub !== null) return sub;
   if (options.skipQuotes !== true) {
-    const inner = quotedLiteral(text, escape === "`" ? 0x60 : 0x5c);
+    const inner = quotedLiteral(text, esc);
     if (inner !== null) return { value: inner, refs: [], errors: [] };
   }
   const x = new Expander(text, env, escape, false, options);
@@ -119,23 +120,42 @@ function isPlain(text: string, escape: EscapeChar, options: ExpandOptions): bool
 const REF_SET_MIN = 8;
 
 /**
- * NAME when the word is exactly `$NAME` or `${NAME}` with an ASCII name (`[A-Za-z_][A-Za-z0-9_]*`),
- * else null. Such a word (`FROM $BASE`, `LABEL v=$VERSION`) has no quote, escape or other `$`, so
- * the expander would read just that name and give its value ("" when unset); expandWord answers
- * without building one. test/compat/words/properties.test.ts compares both.
+ * The expansion of a word that is exactly one substitution of an ASCII name
+ * (`[A-Za-z_][A-Za-z0-9_]*`): `$NAME`, `${NAME}`, or `${NAME-WORD}`, `${NAME:-WORD}`,
+ * `${NAME+WORD}`, `${NAME:+WORD}` whose WORD has no `$`, quote, `}` or escape character; else
+ * null. Such a word (`FROM $BASE`, `ENV V=${V:-1.0}`) needs none of the expander's machinery: the
+ * result is what it gives (same value, the one ref, no error), with or without skipQuotes since
+ * no quote is involved. test/compat/words/properties.test.ts compares both.
  */
-function wholeVariable(text: string): string | null {
+function wholeSubstitution(text: string, env: ExpandEnv, esc: number): ExpandWordResult | null {
   if (text.charCodeAt(0) !== DOLLAR) return null;
   const braced = text.charCodeAt(1) === LBRACE;
   const start = braced ? 2 : 1;
-  const end = braced ? text.length - 1 : text.length;
+  const end = braced ? text.length - 1 : text.length; // braced: the closing `}`
   if (end <= start || (braced && text.charCodeAt(end) !== RBRACE)) return null;
-  for (let i = start; i < end; i++) {
+  let i = start;
+  for (; i < end; i++) {
     const c = text.charCodeAt(i);
     const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
-    if (!letter && !(i > start && c >= 0x30 && c <= 0x39)) return null;
+    if (!letter && !(i > start && c >= 0x30 && c <= 0x39)) break;
   }
-  return text.slice(start, end);
+  if (i === start) return null;
+  const name = text.slice(start, i);
+  if (i === end) return { value: env.get(name) ?? "", refs: [name], errors: [] };
+  if (!braced) return null;
+  const colon = text.charCodeAt(i) === COLON;
+  if (colon) i++;
+  const op = i < end ? text.charCodeAt(i) : EOF;
+  if (op !== MINUS && op !== PLUS) return null;
+  for (let j = i + 1; j < end; j++) {
+    const c = text.charCodeAt(j);
+    if (c === DOLLAR || c === SQUOTE || c === DQUOTE || c === RBRACE || c === esc) return null;
+  }
+  const word = text.slice(i + 1, end);
+  const raw = env.get(name);
+  const empty = raw === undefined || (colon && raw === "");
+  const value = op === MINUS ? (empty ? word : raw) : empty ? "" : word;
+  return { value, refs: [name], errors: [] };
 }
 
 /**

@@ -92,13 +92,18 @@ test("the double-quoted-literal fast path (\"text\") agrees with the full lexer 
   );
 });
 
-test("the whole-variable fast path ($NAME, ${NAME}) agrees with the full lexer (an empty '' forces the latter)", () => {
+test("the whole-substitution fast path ($NAME, ${NAME}, ${NAME:-word}…) agrees with the full lexer (an empty '' forces the latter)", () => {
   const word = fc
-    .tuple(fc.constantFrom("$", "${", "$$", "$1"), fc.array(fc.constantFrom("A", "B", "P", "Q", "x", "_", "1", "é", "-", ":", "}", "$", "{"), { maxLength: 5 }), fc.constantFrom("", "}", "}}", "x"))
+    .tuple(
+      fc.constantFrom("$", "${", "$$", "$1", "${A", "${B", "${B:", "${NOPE"),
+      fc.array(fc.constantFrom("A", "B", "P", "Q", "x", "_", "1", "é", "-", "+", "?", ":", "}", "$", "{", "'", '"', "\\", "`", " "), { maxLength: 5 }),
+      fc.constantFrom("", "}", "}}", "x"),
+    )
     .map(([a, b, c]) => a + b.join("") + c);
   fc.assert(
     fc.property(word, (t) => {
       for (const esc of ["\\", "`"] as const) {
+        if (t.endsWith(esc)) continue; // the suffix would be escaped
         const fast = expandWord(t, env, esc);
         const full = expandWord(t + "''", env, esc);
         // The suffix moves where a syntax error is found, so errors are compared by presence only.
@@ -108,7 +113,11 @@ test("the whole-variable fast path ($NAME, ${NAME}) agrees with the full lexer (
     }),
     runs,
   );
-  for (const t of ["$A", "${A}", "$B", "${P}", "$NOPE", "${NOPE}", "$_", "${_x1}", "$A1"]) assert.equal(expandWord(t, env, "\\"), expandWord(t + "''", env, "\\"), t);
+  const table = ["$A", "${A}", "$B", "${P}", "$NOPE", "${NOPE}", "$_", "${_x1}", "$A1", "${A:-d}", "${B:-d}", "${B-d}", "${NOPE-d}", "${A:+alt}", "${B:+alt}", "${B+alt}", "${NOPE+alt}", "${A:-}", "${A:-a{b}"];
+  for (const t of table) assert.equal(expandWord(t, env, "\\"), expandWord(t + "''", env, "\\"), t);
+  assert.is(expandWord("${B:-d}", env, "\\").value, "d");
+  assert.is(expandWord("${B-d}", env, "\\").value, "");
+  assert.equal(expandWord("${NOPE:+x}", env, "\\"), { value: "", refs: ["NOPE"], errors: [] });
 });
 
 test("single-quoted text is literal", () => {
