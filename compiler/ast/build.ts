@@ -199,7 +199,7 @@ export class LoadedFile {
   /** Per instruction: the upper-case keyword (one of the lexer's constants when known). */
   private readonly keywords: string[] = [];
   /** Per instruction: source offset of the keyword, then start offset and length of the argument text. */
-  private readonly offsets: number[] = [];
+  private offsets = new Int32Array(3 * 64);
   /** Per instruction: the node if it was built when loaded, else null. */
   private readonly built: (Instruction | null)[] = [];
   /** Per instruction: what else it has (see `RawRest`), or null. */
@@ -249,7 +249,7 @@ export class LoadedFile {
     this.kinds.push(kind);
     this.keywords.push(keyword);
     const text = args?.image ?? "";
-    this.offsets.push(kw.startOffset, args?.startOffset ?? kw.startOffset + word.length, text.length);
+    this.setOffsets(i, kw.startOffset, args?.startOffset ?? kw.startOffset + word.length, text.length);
     const segments = (args?.payload as ArgsPayload | undefined)?.segments ?? null;
     // The lexer's contract (grammar/lexer.ts): an Args token without segments is the source text
     // at its offset, verbatim, so it need not be kept.
@@ -271,9 +271,25 @@ export class LoadedFile {
   addBuilt(node: Instruction): void {
     this.kinds.push(node.kind);
     this.keywords.push(node.keyword);
-    this.offsets.push(node.span.offset, node.span.offset, 0);
+    this.setOffsets(this.kinds.length - 1, node.span.offset, node.span.offset, 0);
     this.rest.push(null);
     this.built.push(node);
+  }
+
+  /**
+   * Sets instruction `i`'s offsets, growing the array as needed. A typed array rather than a
+   * `number[]`: multi-argument push() was a visible share of loading (bench/compile), and the
+   * numbers sit outside the GC heap.
+   */
+  private setOffsets(i: number, keyword: number, start: number, length: number): void {
+    if (3 * i + 3 > this.offsets.length) {
+      const grown = new Int32Array(2 * this.offsets.length);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[3 * i] = keyword;
+    this.offsets[3 * i + 1] = start;
+    this.offsets[3 * i + 2] = length;
   }
 
   private raw(i: number): RawInstruction {
