@@ -277,12 +277,12 @@ function num(n: number): string {
   return Number.isFinite(n) ? String(n) : "null";
 }
 
-/** A JSON array of strings. */
+/**
+ * A JSON array of strings. JSON.stringify writes it: one native call and one flat string, cheaper
+ * than a `str` per element (fewer instructions, and no tree of pieces for the hash to flatten).
+ */
 function strings(a: readonly string[]): string {
-  if (a.length === 0) return "[]";
-  let s = "[" + str(a[0]!);
-  for (let i = 1; i < a.length; i++) s += "," + str(a[i]!);
-  return s + "]";
+  return a.length === 0 ? "[]" : JSON.stringify(a);
 }
 
 /**
