@@ -16,7 +16,7 @@ export const HEREDOC_DIR = "/dev/pipes";
 /** The value of a `from=` field of a `--mount` value (group 2). */
 const MOUNT_FROM_RE = /(^|,)\s*from=([^,]*)/i;
 
-/** A copy of `o` with its keys inserted in sorted order (op ids hash such objects, see canonical.ts). */
+/** A copy of `o` with its keys inserted in sorted order (the order the IR prints; ids do not depend on it). */
 function withSortedKeys<T extends object>(o: T): T {
   const out = {} as Record<string, unknown>;
   for (const k of Object.keys(o).sort()) out[k] = (o as Record<string, unknown>)[k];

@@ -47,7 +47,8 @@ export function parseMountText(text: string, expand?: (value: string, key: strin
   if (target === "" && s.type === "secret" && s.env === undefined) target = `/run/secrets/${s.id ?? s.source ?? ""}`;
   if (target === "" && s.type === "ssh") target = "/run/buildkit/ssh_agent.0";
   if (target === "" && s.type !== "secret") return { ok: false, message: "mount target must be set" };
-  // Keys inserted in sorted order (op ids hash this object; see compiler/ir/canonical.ts).
+  // Keys inserted in sorted order: the IR prints them as inserted (op ids do not depend on it;
+  // compiler/ir/serialise.ts writes keys in sorted order itself).
   const m = {} as RunMount;
   if (s.env !== undefined) m.env = s.env;
   if (s.gid !== undefined) m.gid = s.gid;
@@ -80,7 +81,8 @@ export function parseImageRefText(text: string): Parsed<ImageRef> {
   const r = parseImageRef(text);
   if (!r.ok) return err(r);
   const v = r.value;
-  // Keys inserted in sorted order: op ids hash these objects (compiler/ir/canonical.ts fast path).
+  // Keys inserted in sorted order: the IR prints them as inserted (op ids do not depend on it;
+  // compiler/ir/serialise.ts writes keys in sorted order itself).
   const name = v.domain === undefined ? v.path : `${v.domain}/${v.path}`;
   const ref: ImageRef = v.digest !== undefined ? { digest: v.digest, name, raw: text } : { name, raw: text };
   if (v.tag !== undefined) ref.tag = v.tag;
