@@ -71,6 +71,18 @@ test("the plain-word fast path agrees with the full lexer (an empty '' forces th
   );
 });
 
+/**
+ * `expandWord(t)` (which may take a fast path) gives what the full lexer gives: an empty `''`
+ * suffix changes nothing in the result but forces the full lexer. The suffix moves where a syntax
+ * error is found, so errors are compared by presence only.
+ */
+function assertFastPathAgrees(t: string, esc: "\\" | "`"): void {
+  const fast = expandWord(t, env, esc);
+  const full = expandWord(t + "''", env, esc);
+  if (full.errors.length > 0) assert.ok(fast.errors.length > 0, t);
+  else assert.equal(fast, full, t);
+}
+
 test("the double-quoted-literal fast path (\"text\") agrees with the full lexer (an empty '' forces the latter)", () => {
   const word = fc
     .tuple(fc.constantFrom('"', "", "'"), fc.array(fc.constantFrom("a", " ", "'", "\\", "`", "$", "A", '"', "\u00e9", "\ufeff", "{"), { maxLength: 6 }), fc.constantFrom('"', "", "x"))
@@ -79,10 +91,7 @@ test("the double-quoted-literal fast path (\"text\") agrees with the full lexer 
     fc.property(word, (t) => {
       for (const esc of ["\\", "`"] as const) {
         if (t.endsWith(esc)) continue; // the suffix would be escaped
-        const fast = expandWord(t, env, esc);
-        const full = expandWord(t + "''", env, esc);
-        if (full.errors.length > 0) assert.ok(fast.errors.length > 0, t);
-        else assert.equal(fast, full, t);
+        assertFastPathAgrees(t, esc);
         // With skipQuotes the quotes are ordinary characters, so no quote removal.
         const skip = expandWord(t, env, esc, { skipQuotes: true });
         if (skip.errors.length === 0 && !/[$\\`]/.test(t)) assert.is(skip.value, t.replace(/^\ufeff/, ""), t);
@@ -104,11 +113,7 @@ test("the whole-substitution fast path ($NAME, ${NAME}, ${NAME:-word}…) agrees
     fc.property(word, (t) => {
       for (const esc of ["\\", "`"] as const) {
         if (t.endsWith(esc)) continue; // the suffix would be escaped
-        const fast = expandWord(t, env, esc);
-        const full = expandWord(t + "''", env, esc);
-        // The suffix moves where a syntax error is found, so errors are compared by presence only.
-        if (full.errors.length > 0) assert.ok(fast.errors.length > 0, t);
-        else assert.equal(fast, full, t);
+        assertFastPathAgrees(t, esc);
       }
     }),
     runs,
