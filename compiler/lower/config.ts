@@ -5,7 +5,7 @@ import type { CommandForm, Instruction } from "../ast/types.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
 import type { Healthcheck, MkdirOp } from "../ir/types.js";
 import type { LowerContext } from "./context.js";
-import type { StageState } from "./stage.js";
+import { addOp, type StageState } from "./stage.js";
 import { parseDurationText, parseExposeText, parseSignalText } from "./values.js";
 
 /** A command as argv: exec form as is, shell form wrapped in the stage's SHELL (J4). */
@@ -121,9 +121,7 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
       if (v === null) return;
       cfg.workdir = resolveWorkdir(cfg.workdir, v);
       const op = sealOp<MkdirOp>({ id: UNSEALED, inputs: [st.current], kind: "mkdir", path: cfg.workdir, user: cfg.user });
-      st.ops.push(op);
-      st.current = op.id;
-      ctx.mapOp(op, n.span);
+      addOp(st, op, n.span);
       return;
     }
     case "stopsignal": {

@@ -2,7 +2,7 @@
 import type { Span, Word } from "../ast/types.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { MessageKey } from "../diagnostics/messages.js";
-import type { Op, Platform, Stage } from "../ir/types.js";
+import type { Platform, Stage } from "../ir/types.js";
 import type { SourceFile } from "../program.js";
 import { expandWord, type ExpandEnv } from "../words/expand.js";
 import { Scope } from "./scope.js";
@@ -34,11 +34,6 @@ export interface CompileOptions {
 
 /** Per-compile lowering context. */
 export class LowerContext {
-  /**
-   * Source span of each op in creation order. Ops are created stage by stage, so a stage's ops'
-   * spans are one run of this list (the IR's `sourceMap.stages`, cut in lower.ts).
-   */
-  readonly spans: Span[] = [];
   /** Stages lowered so far (index = stage index). */
   readonly stages: Stage[] = [];
   /** Stage name (lowercase) → index, for stages defined so far. */
@@ -74,11 +69,6 @@ export class LowerContext {
   /** Reports catalogue entry `key` at `span`. */
   report(key: MessageKey, span: Span, args: readonly (string | number)[] = [], hint?: string): void {
     this.diags.report(key, this.files[span.file]?.path ?? "?", span.offset, span.length, args, hint);
-  }
-
-  /** Records that `op`, just added to the current stage's ops, came from `span`. */
-  mapOp(_op: Op, span: Span): void {
-    this.spans.push(span);
   }
 
   /**

@@ -7,7 +7,7 @@ import type { CopyFrom, CopySource, Digest, FileCopyOp } from "../ir/types.js";
 import { resolveWorkdir } from "./config.js";
 import type { LowerContext } from "./context.js";
 import { resolveStageRef } from "./stageRef.js";
-import type { StageState } from "./stage.js";
+import { addOp, type StageState } from "./stage.js";
 import { parseChmodText, parseChownText } from "./values.js";
 
 const URL_RE = /^https?:\/\//i;
@@ -136,9 +136,7 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
     if (unpack !== undefined) op.unpack = flagOn(unpack);
   }
   const sealed = sealOp(op);
-  st.ops.push(sealed);
-  st.current = sealed.id;
-  ctx.mapOp(sealed, n.span);
+  addOp(st, sealed, n.span);
 }
 
 /**

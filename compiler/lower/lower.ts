@@ -12,7 +12,7 @@ import { lowerCopy } from "./copy.js";
 import { finishMachine, lowerMachineInstruction, prescanArch } from "./machine.js";
 import { lowerRun } from "./run.js";
 import { EnvMap, Scope, shellRefs, type ArgBinding } from "./scope.js";
-import { copyConfig, copyMachine, defaultMachine, emptyConfig, newScope, type StageState } from "./stage.js";
+import { addOp, copyConfig, copyMachine, defaultMachine, emptyConfig, newScope, type StageState } from "./stage.js";
 import { parsePlatformText, parseImageRefText } from "./values.js";
 
 /** Automatic platform ARGs (DOCKERFILE.md A5) for a build/target platform pair. */
@@ -145,7 +145,6 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   const stageSpans: Span[][] = [];
   for (let s = 0; s < stageNodes.length; s++) {
     const { from, start, end, machines } = stageNodes[s]!;
-    const spansStart = ctx.spans.length;
     const st = startStage(ctx, s, names[s]!, from, globalScope, machines);
     // M4: ONBUILD triggers of a base stage run first (and are not inherited further).
     if (st.base.kind === "stage") {
@@ -153,11 +152,7 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
     }
     for (let j = start; j < end; j++) lowerInstruction(ctx, st, ins.node(j), buildArgs, consumed, globalScope);
     finishStage(ctx, st);
-    // Each op of the stage was mapped to its span as it was added (ctx.mapOp), so the spans since
-    // the stage began are the stage's ops' spans, in order.
-    const spans = ctx.spans.slice(spansStart);
-    if (spans.length !== st.ops.length) throw new Error(`stage ${s}: ${st.ops.length} ops but ${spans.length} source spans`);
-    stageSpans.push(spans);
+    stageSpans.push(st.spans);
     if (names[s] !== null && !ctx.stageNames.has(names[s]!)) ctx.stageNames.set(names[s]!, s);
   }
 
@@ -265,6 +260,7 @@ function startStage(
     platformFixed,
     base: { kind: "scratch" },
     ops: [],
+    spans: [],
     current: "sha256:",
     dependsOn: new Set(),
     config: emptyConfig(),
@@ -313,9 +309,7 @@ function startStage(
     st.scope.strict = false;
     source = sealOp<SourceOp>({ id: UNSEALED, inputs: [], kind: "source", source: { kind: "image", platform: st.platform, ref: r } });
   }
-  st.ops.push(source);
-  st.current = source.id;
-  ctx.mapOp(source, from.span);
+  addOp(st, source, from.span);
   return st;
 }
 

@@ -7,7 +7,7 @@ import type { PackageRequest, PackagesOp } from "../ir/types.js";
 import { expandWord } from "../words/expand.js";
 import type { LowerContext } from "./context.js";
 import type { Scope } from "./scope.js";
-import type { StageState } from "./stage.js";
+import { addOp, type StageState } from "./stage.js";
 import { parsePublishText, parseSizeText } from "./values.js";
 
 /** Architectures vmspec can run (containers on a matching host; riscv64 also on the built-in emulator). */
@@ -226,9 +226,7 @@ export function lowerMachineInstruction(ctx: LowerContext, st: StageState, n: Li
       if (d === null || byName.size === 0) return;
       const packages = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const op = sealOp<PackagesOp>({ id: UNSEALED, arch, distro: d.distro, inputs: [st.current], kind: "packages", packages, suite: d.suite });
-      st.ops.push(op);
-      st.current = op.id;
-      ctx.mapOp(op, n.span);
+      addOp(st, op, n.span);
       return;
     }
   }

@@ -1,13 +1,13 @@
 // Lowering of RUN: argv (shell form, exec form, heredoc scripts), --mount, --network, --security,
 // --device, and the process context (env, ARGs, user, workdir).
-import type { RunNode, Span } from "../ast/types.js";
+import type { RunNode } from "../ast/types.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
 import { fit } from "../arrays.js";
 import type { InlineFile, RunMount, RunOp } from "../ir/types.js";
 import type { LowerContext } from "./context.js";
 import { resolveWorkdir, shellArgv } from "./config.js";
 import { resolveStageRef } from "./stageRef.js";
-import type { StageState } from "./stage.js";
+import { addOp, type StageState } from "./stage.js";
 import { parseMountText } from "./values.js";
 
 /** Where heredoc scripts are written for a RUN (BuildKit uses a tmpfs at /dev/pipes). */
@@ -132,7 +132,5 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
     user: st.config.user,
     workdir: st.config.workdir,
   });
-  st.ops.push(op);
-  st.current = op.id;
-  ctx.mapOp(op, n.span as Span);
+  addOp(st, op, n.span);
 }

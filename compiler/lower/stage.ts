@@ -22,6 +22,8 @@ export interface StageState {
   platformFixed: boolean;
   base: StageBase;
   ops: Op[];
+  /** `spans[k]` is the span of the instruction that produced `ops[k]` (the IR's source map). */
+  spans: Span[];
   /** The op whose filesystem is the stage's current state. */
   current: OpId;
   dependsOn: Set<number>;
@@ -37,6 +39,13 @@ export interface StageState {
   volumes: Set<string>;
   /** Spans of MACHINE/KERNEL/NETWORK seen in this stage (for the "more than once" warning). */
   seen: Map<string, Span>;
+}
+
+/** Adds `op`, made by the instruction at `span`, as the stage's new current state. */
+export function addOp(st: StageState, op: Op, span: Span): void {
+  st.ops.push(op);
+  st.spans.push(span);
+  st.current = op.id;
 }
 
 /** A fresh image config (scratch, or an image whose config the builder merges underneath). */
