@@ -16,3 +16,18 @@ export function fit<T>(a: T[]): T[] {
  * AST and IR are never modified after they are built, and a stray push() fails loudly.
  */
 const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * Index of the last element of the ascending list `sorted` that is ≤ `x` (0 when none is: callers
+ * pass lists that start at or below any `x` they ask about, e.g. line starts beginning with 0).
+ */
+export function lastAtMost(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

@@ -6,6 +6,7 @@ import type { FileAst, Instruction, StringNode } from "./ast/types.js";
 import type { DiagnosticBag } from "./diagnostics/diagnostic.js";
 import { sha256 } from "./ir/canonical.js";
 import type { Digest } from "./ir/types.js";
+import { lastAtMost } from "./arrays.js";
 
 /** Reads INCLUDEd files. The CLI passes a file-system reader; tests pass a map. */
 export interface SourceReader {
@@ -77,18 +78,9 @@ export class InstructionSeq {
   /** The run holding position `i` (0 ≤ i < length). */
   private runOf(i: number): number {
     const starts = this.starts;
-    let r = this.last;
+    const r = this.last;
     if (i >= starts[r]! && (r + 1 === starts.length || i < starts[r + 1]!)) return r;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    r = lo;
-    this.last = r;
-    return r;
+    return (this.last = lastAtMost(starts, i));
   }
 }
 

@@ -1,4 +1,5 @@
 // Printing diagnostics: tsc-style human text (with echoed line and ~~~ underline) and JSON.
+import { lastAtMost } from "../arrays.js";
 import type { Diagnostic } from "./diagnostic.js";
 
 /** Line starts of a text (offsets of the first char of each line), computed on demand. */
@@ -10,14 +11,8 @@ export function lineStarts(text: string): number[] {
 
 /** 1-based line and column (UTF-16 units) of `offset` in a text with the given line starts. */
 export function lineCol(starts: readonly number[], offset: number): { line: number; col: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, col: offset - starts[lo]! + 1 };
+  const line = lastAtMost(starts, offset);
+  return { line: line + 1, col: offset - starts[line]! + 1 };
 }
 
 /** Source texts by file path, for echoing lines. */

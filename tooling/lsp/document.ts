@@ -1,5 +1,6 @@
 // An open text document: its text, LSP position ↔ offset conversion (UTF-16 code units, LSP's
 // default position encoding), and incremental edits.
+import { lastAtMost } from "../../compiler/arrays.js";
 
 /** An LSP position. */
 export interface Position {
@@ -49,14 +50,8 @@ export class TextDoc {
   positionAt(offset: number): Position {
     const s = this.lineStarts();
     const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: o - s[lo]! };
+    const line = lastAtMost(s, o);
+    return { line, character: o - s[line]! };
   }
 
   /** Applies content changes in order. */
