@@ -144,19 +144,17 @@ export function buildFileAst(
  */
 const CHUNK_INSTRUCTIONS = 1024;
 
-/** The node kind each keyword builds (buildInstruction's dispatch). */
-const KIND_OF_KEYWORD: ReadonlyMap<string, Instruction["kind"]> = new Map<string, Instruction["kind"]>([
-  ["FROM", "from"], ["RUN", "run"], ["CMD", "cmd"], ["ENTRYPOINT", "entrypoint"], ["SHELL", "shell"],
-  ["HEALTHCHECK", "healthcheck"], ["COPY", "copy"], ["ADD", "add"], ["ENV", "env"], ["LABEL", "label"],
-  ["ARG", "arg"], ["EXPOSE", "expose"], ["VOLUME", "volume"], ["PUBLISH", "publish"], ["PACKAGES", "packages"],
-  ["MACHINE", "machine"], ["USER", "user"], ["WORKDIR", "workdir"], ["STOPSIGNAL", "stopsignal"],
-  ["NETWORK", "network"], ["INCLUDE", "include"], ["KERNEL", "kernel"], ["MAINTAINER", "maintainer"],
-]);
-
-/** Keyword and node kind of each known keyword's token type, by `tokenTypeIdx`. */
+/**
+ * Keyword and node kind of each known keyword's token type, by `tokenTypeIdx`. Every keyword
+ * builds the node kind of its own name in lower case (buildInstruction; test/compiler/program.test.ts
+ * checks each one).
+ */
 const KEYWORD_BY_TOKEN: readonly ({ keyword: string; kind: Instruction["kind"] } | undefined)[] = (() => {
   const table: ({ keyword: string; kind: Instruction["kind"] } | undefined)[] = [];
-  for (const [keyword, kind] of KIND_OF_KEYWORD) table[keywordTokens.get(keyword.toLowerCase())!.tokenTypeIdx!] = { keyword, kind };
+  for (const keyword of KEYWORDS) {
+    const lower = keyword.toLowerCase();
+    table[keywordTokens.get(lower)!.tokenTypeIdx!] = { keyword, kind: lower as Instruction["kind"] };
+  }
   return table;
 })();
 
@@ -214,9 +212,6 @@ export class LoadedFile {
     private readonly source: string | null,
   ) {}
 
-  get file(): number {
-    return this.ctx.file;
-  }
   get escape(): "\\" | "`" {
     return this.ctx.escape;
   }
@@ -342,7 +337,7 @@ export function parseFileAst(file: number, path: string, text: string, diags: Di
 function astOf(loaded: LoadedFile): FileAst {
   const instructions: Instruction[] = [];
   for (let i = 0; i < loaded.length; i++) instructions.push(loaded.node(i));
-  return { file: loaded.file, escape: loaded.escape, directives: loaded.directives, instructions };
+  return { file: loaded.ctx.file, escape: loaded.escape, directives: loaded.directives, instructions };
 }
 
 /** Adds the directives and instructions of one parsed token run to `loaded`, reporting parse errors. */

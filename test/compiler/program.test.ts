@@ -5,6 +5,7 @@ import * as assert from "uvu/assert";
 import { compile } from "../../compiler/compile.js";
 import { buildFileAst, parseFileAst } from "../../compiler/ast/build.js";
 import { lex } from "../../grammar/lexer.js";
+import { KEYWORDS } from "../../grammar/tokens.js";
 import { parse } from "../../grammar/parser.js";
 import { DiagnosticBag } from "../../compiler/diagnostics/diagnostic.js";
 import { loadProgram, type SourceReader } from "../../compiler/program.js";
@@ -27,6 +28,18 @@ test("only FROM, MACHINE, INCLUDE, ONBUILD and unknown instructions are built wh
   assert.is(p.instructions.node(3), p.instructions.node(3));
   assert.is.not(p.instructions.node(2), p.instructions.node(2));
   assert.equal(p.instructions.node(2), p.instructions.node(2));
+});
+
+test("every keyword's kind, known without building, is the kind of the node it builds", () => {
+  const text = "FROM x\n" + KEYWORDS.map((k) => `${k.toLowerCase()} a`).join("\n") + "\n";
+  // The file itself, not the program: an INCLUDE is replaced by what it includes there.
+  const file = loadProgram("/s/spec.vmspec", text, files({}), new DiagnosticBag()).loaded[0]!;
+  assert.is(file.length, KEYWORDS.length + 1);
+  for (let i = 0; i < file.length; i++) {
+    const node = file.node(i);
+    assert.is(file.kind(i), node.kind, node.keyword);
+    assert.is.not(node.kind, "unknown", node.word);
+  }
 });
 
 test("INCLUDEs splice the included instructions in order, read in any order", () => {
