@@ -123,13 +123,16 @@ export function verifiedFileStream(fh: FileHandle, expected: Digest, size: numbe
  * opened is a BlobNotFoundError naming the digest and path. Shared by the store and OCI layouts.
  */
 export async function openBlobFile(path: string, digest: Digest, size?: number): Promise<Readable> {
-  let fh: FileHandle;
+  return verifiedFileStream(await openBlobHandle(path, digest), digest, size, path);
+}
+
+/** Opens blob file `path` for reading; a file that cannot be opened is a BlobNotFoundError. */
+async function openBlobHandle(path: string, digest: Digest): Promise<FileHandle> {
   try {
-    fh = await open(path, "r");
+    return await open(path, "r");
   } catch (e) {
     throw new BlobNotFoundError(digest, { path, cause: e });
   }
-  return verifiedFileStream(fh, digest, size, path);
 }
 
 /**
@@ -138,12 +141,7 @@ export async function openBlobFile(path: string, digest: Digest, size?: number):
  * hash instead of a stream pipeline. Shared by the store and OCI layouts.
  */
 export async function readBlobFile(path: string, digest: Digest, size?: number): Promise<Buffer> {
-  let fh: FileHandle;
-  try {
-    fh = await open(path, "r");
-  } catch (e) {
-    throw new BlobNotFoundError(digest, { path, cause: e });
-  }
+  const fh = await openBlobHandle(path, digest);
   let bytes: Buffer;
   try {
     bytes = await fh.readFile();
