@@ -1,7 +1,7 @@
 // Instruction flags: extraction of leading `--name[=value]` words (BuildKit `extractBuilderFlags`)
 // and validation against each instruction's flag table (BuildKit `BFlags`), with did-you-mean.
 import { didYouMean } from "../diagnostics/didYouMean.js";
-import { isSpace, type RawInstruction } from "./raw.js";
+import { BACKSLASH, CHAR_CLASS, Collector, EQUALS, QUOTE, SPACE, isSpace, type RawInstruction } from "./raw.js";
 import type { Flag } from "./types.js";
 import { fit } from "../arrays.js";
 
@@ -65,6 +65,7 @@ export function extractFlags(raw: RawInstruction, from = 0): FlagWords {
 
 /** What {@link extractFlags} returns: flags not yet validated, and where the arguments start. */
 export interface FlagWords {
+  /** Exactly sized (no spare capacity), so a node can keep it as it is. */
   readonly flags: Flag[];
   readonly rest: number;
 }
@@ -72,14 +73,19 @@ export interface FlagWords {
 /** No flags, arguments from text index 0 (shared by every instruction without flags; frozen). */
 const NO_FLAG_WORDS: FlagWords = Object.freeze({ flags: fit<Flag>([]), rest: 0 });
 
+/** Where flagWords collects the flags (see Collector). */
+const flags = new Collector<Flag>();
+
+/** What ends the fast path's scan of a flag word: its `=`s are noted, the others stop it. */
+const FLAG_STOP = SPACE | EQUALS | QUOTE | BACKSLASH;
+
 /** {@link extractFlags} without its fast path for a text without flags. */
 function flagWords(raw: RawInstruction, from: number): FlagWords {
   const t = raw.text;
-  const flags: Flag[] = [];
   let i = from;
   for (;;) {
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    if (i + 1 >= t.length || t.charCodeAt(i) !== 45 || t.charCodeAt(i + 1) !== 45) return { flags, rest: i };
+    if (i + 1 >= t.length || t.charCodeAt(i) !== 45 || t.charCodeAt(i + 1) !== 45) return { flags: flags.take(), rest: i };
     const s = i;
     // Fast path: a flag word without quotes or backslashes is cut straight from the text.
     let e = i + 2;
@@ -87,9 +93,10 @@ function flagWords(raw: RawInstruction, from: number): FlagWords {
     let c = 0;
     while (e < t.length) {
       c = t.charCodeAt(e);
-      if (c === 61) {
+      if (c < 256 && (CHAR_CLASS[c]! & FLAG_STOP) !== 0) {
+        if (c !== 61) break;
         if (eq < 0) eq = e;
-      } else if (c === 39 || c === 34 || c === 92 || isSpace(c)) break;
+      }
       e++;
     }
     if (e >= t.length || isSpace(c)) {
@@ -97,9 +104,9 @@ function flagWords(raw: RawInstruction, from: number): FlagWords {
       if (e === s + 2) {
         // A lone `--` ends the flags.
         while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-        return { flags, rest: i };
+        return { flags: flags.take(), rest: i };
       }
-      flags.push({ name: t.slice(s + 2, eq < 0 ? e : eq), value: eq < 0 ? null : t.slice(eq + 1, e), span: raw.span(s, e) });
+      flags.add({ name: t.slice(s + 2, eq < 0 ? e : eq), value: eq < 0 ? null : t.slice(eq + 1, e), span: raw.span(s, e) });
       continue;
     }
     let word = "";
@@ -128,19 +135,20 @@ function flagWords(raw: RawInstruction, from: number): FlagWords {
     if (i > t.length) i = t.length;
     if (word === "--") {
       while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-      return { flags, rest: i };
+      return { flags: flags.take(), rest: i };
     }
     const body = word.slice(2);
     const bodyEq = body.indexOf("=");
     const name = bodyEq < 0 ? body : body.slice(0, bodyEq);
     const value = bodyEq < 0 ? null : body.slice(bodyEq + 1);
-    flags.push({ name, value, span: raw.span(s, i) });
+    flags.add({ name, value, span: raw.span(s, i) });
   }
 }
 
 /**
  * Validates `flags` against the keyword's table: unknown flags (with did-you-mean), duplicates,
- * string flags without `=value`, bool flags with a non-bool value. Returns the flags that passed.
+ * string flags without `=value`, bool flags with a non-bool value. Returns the flags that passed:
+ * `flags` itself when all did.
  */
 export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.keyword): Flag[] {
   if (flags.length === 0) return fit(flags); // the shared empty list
@@ -156,7 +164,8 @@ export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.key
     if (problem && ok === null) ok = flags.slice(0, k);
     else if (!problem && ok !== null) ok.push(f);
   }
-  return fit(ok ?? flags);
+  // extractFlags' lists are exactly sized already; one that lost flags is cut to size.
+  return ok !== null ? fit(ok) : flags;
 }
 
 /** Flag lists up to this long find duplicates by comparing names, longer ones with a set. */

@@ -1,6 +1,6 @@
 // AST for ENV, LABEL and ARG: `k=v …` pairs (quote-aware words), the legacy `ENV k v…` form, and ARG names.
 import { checkFlags, extractFlags } from "./flags.js";
-import { NO_HEREDOCS, isSpace, lastShellWord, shellWordEnd, type RawInstruction } from "./raw.js";
+import { Collector, NO_HEREDOCS, isSpace, lastShellWord, shellWordEnd, type RawInstruction } from "./raw.js";
 import type { KeyValue, KeyValueNode } from "./types.js";
 import { fit } from "../arrays.js";
 
@@ -23,15 +23,8 @@ function splitPair(raw: RawInstruction, s: number, e: number, eq: number): KeyVa
 /** The pair list of an ENV/LABEL/ARG without pairs (shared, frozen). */
 const NO_PAIRS: KeyValue[] = fit([]);
 
-/**
- * `list` with `p` appended; a first pair starts an exactly-sized one-element list (the common
- * single pair then needs no `fit` copy).
- */
-function add(list: KeyValue[] | null, p: KeyValue): KeyValue[] {
-  if (list === null) return [p];
-  list.push(p);
-  return list;
-}
+/** Where buildKeyValue collects its pairs (see Collector). */
+const pairs = new Collector<KeyValue>();
 
 /** ENV / LABEL: `k=v…`, or legacy `k rest of line` when the first word has no `=`. ARG: `name[=v]…`. */
 export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"): KeyValueNode {
@@ -52,7 +45,6 @@ export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"
   const esc = raw.ctx.escape.charCodeAt(0);
   // One pass over the quote-aware words; a Word is built only where one ends up in the AST or a
   // diagnostic.
-  let pairs: KeyValue[] | null = null;
   let first = true;
   let i = rest;
   for (;;) {
@@ -63,7 +55,7 @@ export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"
     const eq = lastShellWord.eq;
     if (kind === "arg") {
       if (eq === s) raw.report("argEmptyName", raw.span(s, i));
-      else pairs = add(pairs, eq < 0 ? { key: raw.wordAt(s, i), value: null } : splitPair(raw, s, i, eq));
+      else pairs.add(eq < 0 ? { key: raw.wordAt(s, i), value: null } : splitPair(raw, s, i, eq));
     } else if (eq < 0 && first) {
       // Legacy form: `ENV key value with spaces` (one pair; value is the rest of the line).
       const key = raw.wordAt(s, i);
@@ -76,11 +68,11 @@ export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"
     } else if (eq === s) {
       raw.report("envBadPair", raw.span(s, i), [raw.keyword]);
     } else {
-      pairs = add(pairs, splitPair(raw, s, i, eq));
+      pairs.add(splitPair(raw, s, i, eq));
     }
     first = false;
   }
   if (first) raw.report("missingArguments", raw.keywordSpan, [raw.keyword, 1]);
-  else if (pairs !== null) node.pairs = pairs.length === 1 ? pairs : fit(pairs);
+  else if (pairs.length > 0) node.pairs = pairs.take();
   return node;
 }

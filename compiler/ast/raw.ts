@@ -89,33 +89,97 @@ export class RawInstruction {
   }
 }
 
-/** Go's unicode.IsSpace for ASCII plus NBSP/NEL (what BuildKit splits on). */
-export function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0;
-}
-
-/** Words of text[from..] split on whitespace; quotes do not group (DOCKERFILE.md J5). */
-export function splitWhitespace(raw: RawInstruction, from: number): Word[] {
-  const out = whitespaceWords(raw, from);
-  return out.length === 1 ? out : fit(out);
-}
+/** The shared, frozen empty list. */
+const NO_ITEMS: never[] = fit([]);
 
 /**
- * `splitWhitespace` without the final `fit`, for callers that copy the list anyway. A single word
- * comes as an exactly-sized list.
+ * A reusable list in which a builder collects a node's items (words, flags, pairs) before taking
+ * them as one exactly-sized array. Filling a fresh `[]` with push() makes V8 allocate 17 slots,
+ * then `fit` copies the few used ones; the collector's slots are reused from one instruction to
+ * the next, so only the exact copy is allocated. One collector per use site (builders are not
+ * re-entrant); `take` also forgets the items, so no node is kept alive by it.
  */
-export function whitespaceWords(raw: RawInstruction, from: number): Word[] {
+export class Collector<T> {
+  private readonly items: T[] = [];
+  private n = 0;
+
+  get length(): number {
+    return this.n;
+  }
+
+  add(x: T): void {
+    if (this.n < this.items.length) this.items[this.n] = x;
+    else this.items.push(x);
+    this.n++;
+  }
+
+  /** Removes and returns the last item (the collector must not be empty). */
+  pop(): T {
+    const x = this.items[--this.n]!;
+    this.items[this.n] = undefined as T;
+    return x;
+  }
+
+  /** The items collected since the last `take`, as an exactly-sized array (the shared empty one when none). */
+  take(): T[] {
+    const n = this.n;
+    if (n === 0) return NO_ITEMS as T[];
+    const out = this.items.slice(0, n);
+    this.items.fill(undefined as T, 0, n);
+    this.n = 0;
+    return out;
+  }
+}
+
+/** Go's unicode.IsSpace for ASCII plus NBSP/NEL (what BuildKit splits on). */
+export function isSpace(c: number): boolean {
+  return c < 256 && (CHAR_CLASS[c]! & SPACE) !== 0;
+}
+
+// Character classes of the Latin-1 range, for the word scanners: one table load per character
+// tells a scanner whether it must look closer, where a chain of compares per character was most
+// of the cost of cutting ENV/LABEL/COPY/RUN arguments into words (bench/compile). A character
+// from U+0100 up is in no class (none of them is whitespace to BuildKit).
+export const SPACE = 1;
+export const EQUALS = 2;
+/** `'` or `"`. */
+export const QUOTE = 4;
+export const BACKSLASH = 8;
+export const BACKTICK = 16;
+export const CHAR_CLASS: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (const c of [32, 9, 10, 11, 12, 13, 0x85, 0xa0]) t[c] = SPACE;
+  t[61] = EQUALS;
+  t[39] = t[34] = QUOTE;
+  t[92] = BACKSLASH;
+  t[96] = BACKTICK;
+  return t;
+})();
+
+/** The class bit of escape character `esc` (`\` or a backtick). */
+export function escapeClass(esc: number): number {
+  return esc === 92 ? BACKSLASH : BACKTICK;
+}
+
+/** Words of text[from..] split on whitespace; quotes do not group (DOCKERFILE.md J5). Exactly sized. */
+export function splitWhitespace(raw: RawInstruction, from: number): Word[] {
+  collectWhitespaceWords(raw, from, words);
+  return words.take();
+}
+
+/** Where splitWhitespace collects its words (see Collector). */
+const words = new Collector<Word>();
+
+/** Adds the words of `splitWhitespace(raw, from)` to `into`. */
+export function collectWhitespaceWords(raw: RawInstruction, from: number, into: Collector<Word>): void {
   const t = raw.text;
-  let out: Word[] | null = null;
   let i = from;
   for (;;) {
     while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    if (i >= t.length) return out ?? [];
+    if (i >= t.length) return;
     const s = i;
     while (i < t.length && !isSpace(t.charCodeAt(i))) i++;
-    const w = raw.wordAt(s, i);
-    if (out === null) out = [w];
-    else out.push(w);
+    into.add(raw.wordAt(s, i));
   }
 }
 
@@ -154,16 +218,23 @@ export function shellWordRanges(raw: RawInstruction, from: number): number[] {
  * first `=` (quoted or escaped ones count too) in {@link lastShellWord}, for ENV/LABEL/ARG pairs.
  */
 export function shellWordEnd(t: string, s: number, esc: number): number {
+  // Characters in none of these classes only advance the scan.
+  const special = SPACE | EQUALS | QUOTE | escapeClass(esc);
+  const n = t.length;
   let i = s;
   let quote = 0;
   let eq = -1;
-  while (i < t.length) {
+  while (i < n) {
     const c = t.charCodeAt(i);
+    if (c >= 256 || (CHAR_CLASS[c]! & special) === 0) {
+      i++;
+      continue;
+    }
     if (c === 61) {
       if (eq < 0) eq = i;
     } else if (quote === 0 && isSpace(c)) {
       break;
-    } else if (c === esc && quote !== 39 && i + 1 < t.length) {
+    } else if (c === esc && quote !== 39 && i + 1 < n) {
       if (eq < 0 && t.charCodeAt(i + 1) === 61) eq = i + 1;
       i += 2;
       continue;
