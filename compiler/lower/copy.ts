@@ -1,6 +1,6 @@
 // Lowering of COPY and ADD: sources (paths, URLs, git, heredocs), destination against WORKDIR,
 // --from (variables allowed: a vmspec extension), --chown/--chmod, ADD's --checksum/--keep-git-dir/--unpack.
-import type { CopyNode, Flag, Span } from "../ast/types.js";
+import type { CopyNode, Flag } from "../ast/types.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
 import { fit } from "../arrays.js";
 import type { CopyFrom, CopySource, Digest, FileCopyOp } from "../ir/types.js";
@@ -31,13 +31,59 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   const isAdd = n.kind === "add";
   const inputs = [st.current];
   let from: CopyFrom = FROM_CONTEXT;
-  const exclude: string[] = [];
+  // One pass over the flags: `--exclude` values are expanded in order; of the others, the first
+  // occurrence is kept (`--from` uses it, and diagnostics point at it) and the last value wins
+  // (`f.value ?? "true"`: a flag without `=value` means "true").
+  let excluded: string[] | null = null;
+  let fromFlag: Flag | undefined;
+  let chownFlag: Flag | undefined;
+  let chmodFlag: Flag | undefined;
+  let checksumFlag: Flag | undefined;
+  let chown: string | undefined;
+  let chmod: string | undefined;
+  let checksum: string | undefined;
+  let link: string | undefined;
+  let parents: string | undefined;
+  let keepGitDir: string | undefined;
+  let unpack: string | undefined;
   for (const f of n.flags) {
-    if (f.name !== "exclude") continue;
-    const v = ctx.expandText(f.value ?? "", f.span, st.scope);
-    if (v !== null) exclude.push(v);
+    const v = f.value ?? "true";
+    switch (f.name) {
+      case "exclude": {
+        const x = ctx.expandText(f.value ?? "", f.span, st.scope);
+        if (x !== null) (excluded ??= []).push(x);
+        break;
+      }
+      case "from":
+        fromFlag ??= f;
+        break;
+      case "chown":
+        chownFlag ??= f;
+        chown = v;
+        break;
+      case "chmod":
+        chmodFlag ??= f;
+        chmod = v;
+        break;
+      case "checksum":
+        checksumFlag ??= f;
+        checksum = v;
+        break;
+      case "link":
+        link = v;
+        break;
+      case "parents":
+        parents = v;
+        break;
+      case "keep-git-dir":
+        keepGitDir = v;
+        break;
+      case "unpack":
+        unpack = v;
+        break;
+    }
   }
-  const fromFlag = firstFlag(n, "from");
+  const exclude = excluded === null ? NO_EXCLUDES : fit(excluded);
   if (fromFlag !== undefined) {
     // vmspec: `--from=$STAGE` may use any ARG in scope, resolved at compile time.
     const v = ctx.expandText(fromFlag.value ?? "", fromFlag.span, st.scope);
@@ -80,9 +126,8 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   if ((destRaw.endsWith("/") || destRaw.endsWith("/.")) && dest !== "/") dest += "/";
 
   let chownValue: FileCopyOp["chown"];
-  const chown = flagValue(n, "chown");
   if (chown !== undefined) {
-    const span = flagSpan(n, "chown");
+    const span = chownFlag!.span;
     const v = ctx.expandText(chown, span, st.scope);
     if (v !== null) {
       const r = parseChownText(v);
@@ -91,9 +136,8 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
     }
   }
   let chmodValue: FileCopyOp["chmod"];
-  const chmod = flagValue(n, "chmod");
   if (chmod !== undefined) {
-    const span = flagSpan(n, "chmod");
+    const span = chmodFlag!.span;
     const v = ctx.expandText(chmod, span, st.scope);
     if (v !== null) {
       const r = parseChmodText(v);
@@ -101,65 +145,71 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
       else ctx.report("badChmod", span, [v, r.message], r.hint);
     }
   }
-  let checksum: Digest | undefined;
-  if (isAdd) {
-    const sum = flagValue(n, "checksum");
-    if (sum !== undefined) {
-      const span = flagSpan(n, "checksum");
-      const v = ctx.expandText(sum, span, st.scope);
-      if (v !== null) {
-        if (/^sha256:[0-9a-f]{64}$/.test(v)) checksum = v as Digest;
-        else ctx.report("badChecksum", span, [v]);
-      }
+  if (!isAdd) {
+    const op = copyOp(chmodValue, chownValue, dest, exclude, from, inputs, flagOn(link), flagOn(parents), fit(sources));
+    addOp(st, sealOp(op), n.span);
+    return;
+  }
+  let checksumValue: Digest | undefined;
+  if (checksum !== undefined) {
+    const span = checksumFlag!.span;
+    const v = ctx.expandText(checksum, span, st.scope);
+    if (v !== null) {
+      if (/^sha256:[0-9a-f]{64}$/.test(v)) checksumValue = v as Digest;
+      else ctx.report("badChecksum", span, [v]);
     }
   }
-  // `id` first (set by sealOp), then keys inserted in sorted order: the IR prints them in this order
-  // (the op id does not depend on it, compiler/ir/serialise.ts).
+  // ADD: `id` first (set by sealOp), then keys inserted in sorted order: the IR prints them in
+  // this order (the op id does not depend on it, compiler/ir/serialise.ts).
   const op = { id: UNSEALED } as FileCopyOp;
-  if (checksum !== undefined) op.checksum = checksum;
+  if (checksumValue !== undefined) op.checksum = checksumValue;
   if (chmodValue !== undefined) op.chmod = chmodValue;
   if (chownValue !== undefined) op.chown = chownValue;
   op.dest = dest;
-  op.exclude = fit(exclude);
+  op.exclude = exclude;
   op.from = from;
   op.inputs = inputs;
-  if (isAdd) {
-    const keepGitDir = flagValue(n, "keep-git-dir");
-    if (keepGitDir !== undefined) op.keepGitDir = flagOn(keepGitDir);
-  }
-  op.kind = n.kind;
-  op.link = flagOn(flagValue(n, "link"));
-  op.parents = flagOn(flagValue(n, "parents"));
+  if (keepGitDir !== undefined) op.keepGitDir = flagOn(keepGitDir);
+  op.kind = "add";
+  op.link = flagOn(link);
+  op.parents = flagOn(parents);
   op.sources = fit(sources);
-  if (isAdd) {
-    const unpack = flagValue(n, "unpack");
-    if (unpack !== undefined) op.unpack = flagOn(unpack);
-  }
-  const sealed = sealOp(op);
-  addOp(st, sealed, n.span);
+  if (unpack !== undefined) op.unpack = flagOn(unpack);
+  addOp(st, sealOp(op), n.span);
 }
+
+/** The `exclude` of a copy without `--exclude` (most): one shared frozen list (compiler/arrays.ts). */
+const NO_EXCLUDES: string[] = fit([]);
 
 /**
- * The value of flag `--name`: its last occurrence wins, and a flag without `=value` means "true".
- * A scan of the instruction's few flags (no per-instruction map of them).
+ * A COPY op: one object literal per combination of the optional `chmod` and `chown`, `id` first
+ * (set by sealOp) and the other keys in the sorted order the IR prints (op ids do not depend on
+ * it). Built key by key from `{ id }`, the op outgrew its few in-object slots and dragged a
+ * separate property store along (~110 bytes), which every minor GC copied with the rest of the IR.
  */
-function flagValue(n: CopyNode, name: string): string | undefined {
-  let v: string | undefined;
-  for (const f of n.flags) if (f.name === name) v = f.value ?? "true";
-  return v;
-}
-
-/** The first `--name` flag (`--from` uses it), if any. */
-function firstFlag(n: CopyNode, name: string): Flag | undefined {
-  for (const f of n.flags) if (f.name === name) return f;
-  return undefined;
+function copyOp(
+  chmod: FileCopyOp["chmod"],
+  chown: FileCopyOp["chown"],
+  dest: string,
+  exclude: string[],
+  from: CopyFrom,
+  inputs: FileCopyOp["inputs"],
+  link: boolean,
+  parents: boolean,
+  sources: CopySource[],
+): FileCopyOp {
+  const id = UNSEALED;
+  const kind = "copy";
+  if (chmod !== undefined) {
+    return chown !== undefined
+      ? { id, chmod, chown, dest, exclude, from, inputs, kind, link, parents, sources }
+      : { id, chmod, dest, exclude, from, inputs, kind, link, parents, sources };
+  }
+  return chown !== undefined
+    ? { id, chown, dest, exclude, from, inputs, kind, link, parents, sources }
+    : { id, dest, exclude, from, inputs, kind, link, parents, sources };
 }
 
 function flagOn(v: string | undefined): boolean {
   return v !== undefined && /^(true|1|t|TRUE|True|T)$/.test(v);
-}
-
-/** Where a flag's diagnostics point: its first occurrence (else the keyword). */
-function flagSpan(n: CopyNode, name: string): Span {
-  return firstFlag(n, name)?.span ?? n.keywordSpan;
 }

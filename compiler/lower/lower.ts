@@ -1,7 +1,7 @@
 // Lowering: the flattened AST → IR. Walks stages in order (global ARGs, then each FROM), resolving
 // variables, stage references, the image config and the machine spec; emits content-addressed ops.
 // Semantic checks happen here because they need the same scoping (BuildKit's dispatch does too).
-import type { FromNode, Instruction, KeyValueNode, ListNode, Span, Word } from "../ast/types.js";
+import type { FromNode, HeredocNode, Instruction, KeyValueNode, ListNode, Span, Word } from "../ast/types.js";
 import { didYouMean } from "../diagnostics/didYouMean.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
 import { IR_VERSION, type Ir, type Platform, type SourceOp, type Stage } from "../ir/types.js";
@@ -50,6 +50,8 @@ const PROXY_ARGS = [
   "BUILDKIT_SYNTAX",
   "SOURCE_DATE_EPOCH",
 ];
+/** `PROXY_ARGS` as a set: every ARG instruction asks about its names. */
+const PROXY_ARG_NAMES: ReadonlySet<string> = new Set(PROXY_ARGS);
 
 /** Result of lowering. `ir` is null when there was no stage at all. */
 export interface LowerResult {
@@ -160,7 +162,7 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   // ARGs never referenced from FROM nor re-declared, and build args no ARG consumed.
   for (const b of [...globalsDeclared, ...ctx.declaredArgs]) if (!b.used && !b.automatic) ctx.report("unusedArg", b.span, [b.name]);
   for (const k of Object.keys(buildArgs).sort()) {
-    if (!consumed.has(k) && !PROXY_ARGS.includes(k)) ctx.report("unusedBuildArg", root, [k]);
+    if (!consumed.has(k) && !PROXY_ARG_NAMES.has(k)) ctx.report("unusedBuildArg", root, [k]);
   }
 
   // Reachability from the target.
@@ -216,7 +218,7 @@ export function declareArgs(
     } else if (value === undefined && g !== undefined) {
       value = g.value;
     }
-    const automatic = PROXY_ARGS.includes(name) || (globalScope !== null && globalScope.args.get(name)?.automatic === true);
+    const automatic = PROXY_ARG_NAMES.has(name) || g?.automatic === true;
     const b: ArgBinding = { name, value, span: p.key.span, used: false, automatic };
     scope.declare(b);
     collect?.push(b);
@@ -351,7 +353,7 @@ function lowerInstruction(
       lowerConfigInstruction(ctx, st, n);
       return;
     case "run":
-      markShellRefs(st, n.command?.form === "shell" ? n.command.text : "", n.heredocs.map((h) => h.content));
+      markShellRefs(st, n.command?.form === "shell" ? n.command.text : "", n.heredocs);
       lowerRun(ctx, st, n);
       return;
     case "copy":
@@ -361,7 +363,7 @@ function lowerInstruction(
     case "cmd":
     case "entrypoint":
     case "healthcheck":
-      if (n.command?.form === "shell") markShellRefs(st, n.command.text, []);
+      if (n.command?.form === "shell") markShellRefs(st, n.command.text, NO_HEREDOCS);
       lowerConfigInstruction(ctx, st, n);
       return;
     case "machine":
@@ -381,10 +383,16 @@ function lowerInstruction(
 }
 
 
-/** RUN/CMD shell text is expanded by the shell at run time; count `$NAME` there as a use. */
-function markShellRefs(st: StageState, text: string, more: string[]): void {
+/** The heredocs of a CMD/ENTRYPOINT/HEALTHCHECK (none): shared, frozen. */
+const NO_HEREDOCS: readonly HeredocNode[] = Object.freeze([]);
+
+/**
+ * RUN/CMD shell text (and heredoc bodies) is expanded by the shell at run time; count `$NAME`
+ * there as a use. Takes the heredoc nodes themselves: no list of their bodies per RUN.
+ */
+function markShellRefs(st: StageState, text: string, heredocs: readonly HeredocNode[]): void {
   for (const name of shellRefs(text)) st.scope.markUsed(name);
-  for (const t of more) for (const name of shellRefs(t)) st.scope.markUsed(name);
+  for (const h of heredocs) for (const name of shellRefs(h.content)) st.scope.markUsed(name);
 }
 
 function finishStage(ctx: LowerContext, st: StageState): void {

@@ -99,11 +99,8 @@ export function parseChmodText(text: string): Parsed<number | string> {
 /** `--chown=user[:group]`: numeric ids or names. */
 export function parseChownText(text: string): Parsed<{ user?: Principal; group?: Principal }> {
   const r = parseChown(text);
-  if (!r.ok) return err(r);
-  const v: { user?: Principal; group?: Principal } = {};
-  if (r.value.group !== undefined) v.group = r.value.group;
-  if (r.value.user !== undefined) v.user = r.value.user;
-  return { ok: true, value: v };
+  // parseChown's value already has the IR's shape, keys in sorted order (`group`, `user`).
+  return r.ok ? r : err(r);
 }
 
 /** Largest EXPOSE range flattened into the image config (a bigger one is refused as a likely typo). */

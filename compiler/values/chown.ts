@@ -34,8 +34,8 @@ function parseChownImpl(text: string): ValueResult<Chown> {
   const g = colon < 0 ? undefined : text.slice(colon + 1);
   if (g === "") return fail(`missing group after ':' in '${text}'`, { hint, offset: colon, length: 1 });
   if (u === "" && g === undefined) return fail("empty user", { hint });
-  const r: Chown = {};
-  if (u !== "") r.user = principal(u);
-  if (g !== undefined) r.group = principal(g);
-  return ok(r);
+  // One literal per shape, keys in sorted order (`group` before `user`): the IR keeps this object
+  // as a copy op's `chown` and prints its keys in insertion order (compiler/lower/values.ts).
+  if (g === undefined) return ok({ user: principal(u) });
+  return ok(u === "" ? { group: principal(g) } : { group: principal(g), user: principal(u) });
 }

@@ -7,7 +7,8 @@ import { posix } from "node:path";
 import { compile } from "../../compiler/compile.js";
 import { resolveWorkdir, shellArgv } from "../../compiler/lower/config.js";
 import { shellRefs } from "../../compiler/lower/scope.js";
-import type { RunOp } from "../../compiler/ir/types.js";
+import type { FileCopyOp, RunOp } from "../../compiler/ir/types.js";
+import { opId } from "../../compiler/ir/canonical.js";
 import { expandWord } from "../../compiler/words/expand.js";
 import { parseExposeText } from "../../compiler/lower/values.js";
 import { formatExposedPort, parseExposePort } from "../../compiler/values/ports.js";
@@ -152,6 +153,58 @@ test("expandWord lists each referenced name once, in order, also past the set th
   const r = expandWord(text, { get: (n) => n.toLowerCase() }, "\\");
   assert.equal(r.refs, names);
   assert.is(r.value, [...names, ...names.slice().reverse(), "V3"].map((n) => n.toLowerCase()).join("-"));
+});
+
+/** The copy/add ops of compiling `text`, and its diagnostics' messages. */
+function copyOps(text: string): { ops: FileCopyOp[]; messages: string[] } {
+  const r = compile("t.vmspec", text);
+  const ops = (r.partialIr?.stages ?? []).flatMap((s) => s.ops.filter((o): o is FileCopyOp => o.kind === "copy" || o.kind === "add"));
+  return { ops, messages: r.diagnostics.map((d) => d.message) };
+}
+
+test("COPY/ADD flags: a repeated flag is reported and its first value kept, a bare flag is true, keys `id` first then sorted, chown sides as given", () => {
+  const { ops, messages } = copyOps(
+    [
+      "FROM scratch",
+      "COPY a /d/",
+      "COPY --chmod=600 --chmod=644 --link --parents=false a /d",
+      "COPY --chown=app b /d",
+      "COPY --chown=:grp --link=false --link=true b /d",
+      "COPY --chown=1:2 --chmod=u+x --exclude=*.md --exclude=x c /d",
+      "COPY --chown=5 --chown=u:g --parents c /d",
+      "COPY --chown=u:g --parents=true c /d",
+      "ADD --unpack=false --keep-git-dir=true --checksum=sha256:" + "a".repeat(64) + " --chmod=755 --chown=u http://h/x.git /d",
+      "",
+    ].join("\n"),
+  );
+  // Repeating a flag is reported (the AST keeps the first); the partial IR shows what is lowered.
+  assert.equal(messages, ["Duplicate flag specified: --chmod.", "Duplicate flag specified: --link.", "Duplicate flag specified: --chown."]);
+  const want: Record<string, unknown>[] = [
+    { dest: "/d/", exclude: [], link: false, parents: false },
+    { chmod: 0o600, dest: "/d", exclude: [], link: true, parents: false },
+    { chown: { user: { name: "app" } }, dest: "/d", exclude: [], link: false, parents: false },
+    { chown: { group: { name: "grp" } }, dest: "/d", exclude: [], link: false, parents: false },
+    { chmod: "u+x", chown: { group: { id: 2 }, user: { id: 1 } }, dest: "/d", exclude: ["*.md", "x"], link: false, parents: false },
+    { chown: { user: { id: 5 } }, dest: "/d", exclude: [], link: false, parents: true },
+    { chown: { group: { name: "g" }, user: { name: "u" } }, dest: "/d", exclude: [], link: false, parents: true },
+    {
+      checksum: "sha256:" + "a".repeat(64), chmod: 0o755, chown: { user: { name: "u" } }, dest: "/d", exclude: [],
+      keepGitDir: true, link: false, parents: false, unpack: false,
+    },
+  ];
+  assert.is(ops.length, want.length);
+  ops.forEach((op, i) => {
+    const { id, from, inputs, kind, sources, ...rest } = op;
+    assert.is(id, opId(op), `op ${i}: id`);
+    assert.equal(from, { kind: "context" });
+    assert.is(kind, i === want.length - 1 ? "add" : "copy");
+    assert.is(inputs.length, 1);
+    assert.is(sources.length, 1);
+    assert.equal(rest, want[i], `op ${i}`);
+    const keys = Object.keys(op);
+    assert.equal(keys, ["id", ...keys.slice(1).sort()], `op ${i}: key order`);
+    if (op.chown !== undefined) assert.equal(Object.keys(op.chown), Object.keys(op.chown).sort(), `op ${i}: chown key order`);
+  });
 });
 
 test.run();
