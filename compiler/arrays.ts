@@ -11,6 +11,26 @@ export function fit<T>(a: T[]): T[] {
 }
 
 /**
+ * Appends `x` to a list that may not exist yet (`list = append(list, x)`): the first element makes
+ * an exactly-sized `[x]`, and most lists the IR keeps hold one element (a RUN's `--mount`, a COPY's
+ * source), so they need no copy; `fitted` finishes the list.
+ */
+export function append<T>(list: T[] | null, x: T): T[] {
+  if (list === null) return [x];
+  list.push(x);
+  return list;
+}
+
+/**
+ * A list built with `append`, ready to keep: the shared empty list for none, the list itself when it
+ * holds one element (made exactly sized), else `fit`'s copy without the capacity push() added.
+ */
+export function fitted<T>(list: T[] | null): T[] {
+  if (list === null) return EMPTY as unknown as T[];
+  return list.length === 1 ? list : list.slice();
+}
+
+/**
  * The one empty list `fit` returns for every empty input (tens of thousands of empty `devices`,
  * `files`, `mounts`… in a large spec's IR otherwise cost an array object each). Frozen: the
  * AST and IR are never modified after they are built, and a stray push() fails loudly.

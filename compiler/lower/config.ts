@@ -74,16 +74,31 @@ function isPlainSegment(p: string, start: number, end: number): boolean {
 /** Healthcheck defaults are "0 = runtime default"; BuildKit rejects durations under 1ms. */
 const MIN_HEALTHCHECK_NS = 1_000_000;
 
-/** Lowers one config instruction of the current stage. */
+/**
+ * The expanded pairs of the ENV being lowered, reused by every ENV (a new list per ENV grew to 17
+ * slots for its first pair, garbage right after). Filled from index 0 with a count of its own
+ * (setting `length = 0` would drop its storage, as a new list does); expansion never lowers an
+ * instruction, so one ENV cannot start while another fills it. It holds the last ENV's few strings
+ * until the next ENV.
+ */
+const ENV_SETS: string[] = [];
+
+/**
+ * Lowers one config instruction of the current stage. Lists of the AST are walked by index, not
+ * `for…of`: an empty one is the shared frozen list (compiler/arrays.ts), and V8 iterates a frozen
+ * array with its generic protocol, allocating an iterator and a result object per loop.
+ */
 export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Instruction): void {
   const cfg = st.config;
   const scope = st.scope;
   switch (n.kind) {
     case "env": {
       // All values see the environment as it was before this instruction: set afterwards, from
-      // `sets` (name, value, name, value…; flat, no pair arrays).
-      const sets: string[] = [];
-      for (const p of n.pairs) {
+      // `ENV_SETS` (name, value, name, value…; flat, no pair arrays, one list for every ENV).
+      const sets = ENV_SETS;
+      let count = 0;
+      for (let i = 0; i < n.pairs.length; i++) {
+        const p = n.pairs[i]!;
         const k = ctx.expand(p.key, scope);
         const v = p.value === null ? "" : ctx.expand(p.value, scope);
         if (k === null || v === null) continue;
@@ -91,13 +106,15 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
           ctx.report("envBadPair", p.key.span, ["ENV"]);
           continue;
         }
-        sets.push(k, v);
+        sets[count++] = k;
+        sets[count++] = v;
       }
-      for (let i = 0; i < sets.length; i += 2) scope.env.set(sets[i]!, sets[i + 1]!);
+      for (let i = 0; i < count; i += 2) scope.env.set(sets[i]!, sets[i + 1]!);
       return;
     }
     case "label": {
-      for (const p of n.pairs) {
+      for (let i = 0; i < n.pairs.length; i++) {
+        const p = n.pairs[i]!;
         const k = ctx.expand(p.key, scope);
         const v = p.value === null ? "" : ctx.expand(p.value, scope);
         if (k === null || v === null) continue;
@@ -135,18 +152,20 @@ export function lowerConfigInstruction(ctx: LowerContext, st: StageState, n: Ins
     }
     case "expose": {
       const ports = st.ports;
-      for (const w of n.items) {
+      for (let i = 0; i < n.items.length; i++) {
+        const w = n.items[i]!;
         const v = ctx.expand(w, scope);
         if (v === null) continue;
         const r = parseExposeText(v);
         if (!r.ok) ctx.report("badPort", w.span, [v, r.message], r.hint);
-        else for (const p of r.value) ports.add(p);
+        else for (let j = 0; j < r.value.length; j++) ports.add(r.value[j]!);
       }
       return;
     }
     case "volume": {
       const vols = st.volumes;
-      for (const w of n.items) {
+      for (let i = 0; i < n.items.length; i++) {
+        const w = n.items[i]!;
         const v = ctx.expand(w, scope);
         if (v === null) continue;
         if (v.trim() === "") ctx.report("emptyVolume", w.span);

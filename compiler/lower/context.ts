@@ -94,7 +94,9 @@ export class LowerContext {
     const r = expandWord(text, env, esc);
     const e = r.errors[0];
     if (e === undefined && env instanceof Scope && env.strict) {
-      for (const name of r.refs) {
+      // By index: `refs` may be a shared frozen list, which for…of iterates slowly (lower/config.ts).
+      for (let i = 0; i < r.refs.length; i++) {
+        const name = r.refs[i]!;
         if (!env.knows(name)) this.report("undefinedVar", span, [name]);
       }
     }

@@ -2,7 +2,7 @@
 // --from (variables allowed: a vmspec extension), --chown/--chmod, ADD's --checksum/--keep-git-dir/--unpack.
 import type { CopyNode, Flag } from "../ast/types.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
-import { fit } from "../arrays.js";
+import { append, fitted } from "../arrays.js";
 import type { CopyFrom, CopySource, Digest, FileCopyOp } from "../ir/types.js";
 import { resolveWorkdir } from "./config.js";
 import type { LowerContext } from "./context.js";
@@ -46,12 +46,14 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   let parents: string | undefined;
   let keepGitDir: string | undefined;
   let unpack: string | undefined;
-  for (const f of n.flags) {
+  // Lists walked by index: for…of over the shared frozen empty list allocates (lower/config.ts).
+  for (let i = 0; i < n.flags.length; i++) {
+    const f = n.flags[i]!;
     const v = f.value ?? "true";
     switch (f.name) {
       case "exclude": {
         const x = ctx.expandText(f.value ?? "", f.span, st.scope);
-        if (x !== null) (excluded ??= []).push(x);
+        if (x !== null) excluded = append(excluded, x);
         break;
       }
       case "from":
@@ -83,7 +85,7 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
         break;
     }
   }
-  const exclude = excluded === null ? NO_EXCLUDES : fit(excluded);
+  const exclude = fitted(excluded);
   if (fromFlag !== undefined) {
     // vmspec: `--from=$STAGE` may use any ARG in scope, resolved at compile time.
     const v = ctx.expandText(fromFlag.value ?? "", fromFlag.span, st.scope);
@@ -94,8 +96,9 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
     if (ref.kind === "stage") inputs.push(ref.op);
   }
 
-  const sources: CopySource[] = [];
-  for (const w of n.sources) {
+  let sources: CopySource[] | null = null;
+  for (let i = 0; i < n.sources.length; i++) {
+    const w = n.sources[i]!;
     // Only an instruction with heredocs can have a heredoc source.
     const hd = n.heredocs.length === 0 ? null : HEREDOC_SOURCE_RE.exec(w.text);
     const h = hd ? n.heredocs.find((x) => w.text.endsWith(x.name) || hd[1]!.replace(/["']/g, "") === x.name) : undefined;
@@ -106,22 +109,22 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
         if (r === null) continue;
         content = r;
       }
-      sources.push({ file: { content, mode: 0o644, path: h.name }, kind: "inline" });
+      sources = append(sources, { file: { content, mode: 0o644, path: h.name }, kind: "inline" });
       continue;
     }
     const v = ctx.expand(w, st.scope);
     if (v === null) continue;
     if (isAdd && from.kind === "context" && isGitSource(v)) {
       const [url, ref] = v.split("#", 2) as [string, string | undefined];
-      sources.push(ref ? { kind: "git", ref, url } : { kind: "git", url });
+      sources = append(sources, ref ? { kind: "git", ref, url } : { kind: "git", url });
     } else if (isAdd && from.kind === "context" && URL_RE.test(v)) {
-      sources.push({ kind: "url", url: v });
+      sources = append(sources, { kind: "url", url: v });
     } else {
-      sources.push({ kind: "path", path: v });
+      sources = append(sources, { kind: "path", path: v });
     }
   }
   const destRaw = ctx.expand(n.dest, st.scope);
-  if (destRaw === null || sources.length === 0) return;
+  if (destRaw === null || sources === null) return;
   let dest = resolveWorkdir(st.config.workdir, destRaw);
   if ((destRaw.endsWith("/") || destRaw.endsWith("/.")) && dest !== "/") dest += "/";
 
@@ -146,7 +149,7 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
     }
   }
   if (!isAdd) {
-    const op = copyOp(chmodValue, chownValue, dest, exclude, from, inputs, flagOn(link), flagOn(parents), fit(sources));
+    const op = copyOp(chmodValue, chownValue, dest, exclude, from, fitted(inputs), flagOn(link), flagOn(parents), fitted(sources));
     addOp(st, sealOp(op), n.span);
     return;
   }
@@ -168,18 +171,15 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   op.dest = dest;
   op.exclude = exclude;
   op.from = from;
-  op.inputs = inputs;
+  op.inputs = fitted(inputs);
   if (keepGitDir !== undefined) op.keepGitDir = flagOn(keepGitDir);
   op.kind = "add";
   op.link = flagOn(link);
   op.parents = flagOn(parents);
-  op.sources = fit(sources);
+  op.sources = fitted(sources);
   if (unpack !== undefined) op.unpack = flagOn(unpack);
   addOp(st, sealOp(op), n.span);
 }
-
-/** The `exclude` of a copy without `--exclude` (most): one shared frozen list (compiler/arrays.ts). */
-const NO_EXCLUDES: string[] = fit([]);
 
 /**
  * A COPY op: one object literal per combination of the optional `chmod` and `chown`, `id` first

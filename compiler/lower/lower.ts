@@ -200,7 +200,8 @@ export function declareArgs(
   collect: ArgBinding[] | null,
   globalScope: Scope | null,
 ): void {
-  for (const p of n.pairs) {
+  for (let i = 0; i < n.pairs.length; i++) {
+    const p = n.pairs[i]!;
     const name = ctx.expand(p.key, scope);
     if (name === null) continue;
     if (name === "") {
@@ -343,8 +344,8 @@ function lowerInstruction(
     case "arg":
       declareArgs(ctx, n, st.scope, buildArgs, consumed, null, globalScope);
       // Stage ARGs are checked for use once all stages are lowered.
-      for (const p of n.pairs) {
-        const b = st.scope.args.get(p.key.text);
+      for (let i = 0; i < n.pairs.length; i++) {
+        const b = st.scope.args.get(n.pairs[i]!.key.text);
         if (b !== undefined) ctx.declaredArgs.add(b);
       }
       return;
@@ -391,8 +392,13 @@ const NO_HEREDOCS: readonly HeredocNode[] = Object.freeze([]);
  * there as a use. Takes the heredoc nodes themselves: no list of their bodies per RUN.
  */
 function markShellRefs(st: StageState, text: string, heredocs: readonly HeredocNode[]): void {
-  for (const name of shellRefs(text)) st.scope.markUsed(name);
-  for (const h of heredocs) for (const name of shellRefs(h.content)) st.scope.markUsed(name);
+  // By index: for…of over a frozen list (no refs, no heredocs) allocates (lower/config.ts).
+  const refs = shellRefs(text);
+  for (let i = 0; i < refs.length; i++) st.scope.markUsed(refs[i]!);
+  for (let i = 0; i < heredocs.length; i++) {
+    const more = shellRefs(heredocs[i]!.content);
+    for (let j = 0; j < more.length; j++) st.scope.markUsed(more[j]!);
+  }
 }
 
 function finishStage(ctx: LowerContext, st: StageState): void {

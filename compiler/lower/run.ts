@@ -2,7 +2,7 @@
 // --device, and the process context (env, ARGs, user, workdir).
 import type { RunNode } from "../ast/types.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
-import { fit } from "../arrays.js";
+import { append, fitted } from "../arrays.js";
 import type { InlineFile, RunMount, RunOp } from "../ir/types.js";
 import type { LowerContext } from "./context.js";
 import { resolveWorkdir, shellArgv } from "./config.js";
@@ -25,8 +25,10 @@ function withSortedKeys<T extends object>(o: T): T {
 
 /** Lowers one RUN instruction into a run op on top of the stage's current filesystem. */
 export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
-  let args: string[] = [];
-  const files: InlineFile[] = [];
+  // The op's lists are made on their first element (compiler/arrays.ts `append`): most RUNs have
+  // no file, mount or device, and those that do mostly have one.
+  let args: string[];
+  let files: InlineFile[] | null = null;
   const c = n.command;
   if (c === null && n.heredocs.length === 0) return;
   if (c !== null && c.form === "exec") {
@@ -39,7 +41,7 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
       const h = n.heredocs[0]!;
       if (h.content.startsWith("#!")) {
         const path = `${HEREDOC_DIR}/${h.name}`;
-        files.push({ content: h.content, mode: 0o755, path });
+        files = [{ content: h.content, mode: 0o755, path }];
         args = [path];
       } else {
         args = shellArgv(st.config.shell, h.content);
@@ -55,11 +57,13 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
   }
 
   const inputs = [st.current];
-  const mounts: RunMount[] = [];
+  let mounts: RunMount[] | null = null;
   let network: RunOp["network"] = "default";
   let security: RunOp["security"] = "sandbox";
-  const devices: RunOp["devices"] = [];
-  for (const f of n.flags) {
+  let devices: RunOp["devices"] | null = null;
+  // By index: for…of over the shared frozen empty list allocates (compiler/lower/config.ts).
+  for (let i = 0; i < n.flags.length; i++) {
+    const f = n.flags[i]!;
     const v = f.value ?? "";
     if (f.name === "mount") {
       let r: ReturnType<typeof parseMountText>;
@@ -95,7 +99,7 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
           if (ref.kind === "stage") inputs.push(ref.op);
         }
       }
-      mounts.push(m);
+      mounts = append(mounts, m);
     } else if (f.name === "network") {
       if (v === "default" || v === "none" || v === "host") network = v;
       else ctx.report("flagBadValue", f.span, ["network", v, "expected default, none or host"]);
@@ -112,7 +116,7 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
         else bad = true;
       }
       if (bad) ctx.report("flagBadValue", f.span, ["device", v, "expected NAME[,required[=BOOL]]"]);
-      else devices.push({ name: name!, required });
+      else devices = append(devices, { name: name!, required });
     }
   }
   // `id` first (set by sealOp), then keys in sorted order: the IR prints them in this order (the op
@@ -121,12 +125,12 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
     id: UNSEALED,
     argEnv: st.scope.argEnv(),
     args,
-    devices: fit(devices),
+    devices: fitted(devices),
     env: st.scope.env.toList(),
-    files: fit(files),
-    inputs,
+    files: fitted(files),
+    inputs: fitted(inputs),
     kind: "run",
-    mounts: fit(mounts),
+    mounts: fitted(mounts),
     network,
     security,
     user: st.config.user,

@@ -16,40 +16,50 @@ export interface ArgBinding {
 
 /** An ordered environment (ENV), as OCI `K=V` strings on output. */
 export class EnvMap {
-  private readonly map: Map<string, string>;
+  /** Name → its position in `values` and `entries` (definition order; a redefinition keeps it). */
+  private readonly index: Map<string, number>;
+  private readonly values: string[];
   /**
-   * The `K=V` string of each name, in the same order as `map` (both insert new names last and
-   * update in place), made when the name is set: every `toList()` shares the strings of the
-   * names no ENV changed since (e.g. PATH), rather than each list holding its own copies.
+   * The `K=V` string of each name, made when the name is set: every `toList()` is a copy of this
+   * array (one native slice, no iteration) sharing the strings of the names no ENV changed since
+   * (e.g. PATH), rather than each list holding its own copies.
    */
-  private readonly entries: Map<string, string>;
+  private readonly entries: string[];
   /** Cached `toList()` result, dropped on every change (RUN ops share it). */
   private list: string[] | null = null;
   constructor(from?: EnvMap) {
-    this.map = new Map(from?.map);
-    this.entries = new Map(from?.entries);
+    this.index = new Map(from?.index);
+    this.values = from === undefined ? [] : from.values.slice();
+    this.entries = from === undefined ? [] : from.entries.slice();
   }
   get(name: string): string | undefined {
-    return this.map.get(name);
+    const i = this.index.get(name);
+    return i === undefined ? undefined : this.values[i];
   }
   has(name: string): boolean {
-    return this.map.has(name);
+    return this.index.has(name);
   }
   set(name: string, value: string): void {
-    this.map.set(name, value);
-    this.entries.set(name, `${name}=${value}`);
+    const entry = `${name}=${value}`;
+    const i = this.index.get(name);
+    if (i === undefined) {
+      this.index.set(name, this.values.length);
+      this.values.push(value);
+      this.entries.push(entry);
+    } else {
+      this.values[i] = value;
+      this.entries[i] = entry;
+    }
     this.list = null;
   }
   /** Number of names defined. Names are never removed, so it changes exactly when a name is added. */
   get size(): number {
-    return this.map.size;
+    return this.values.length;
   }
   /** `K=V` in definition order (a redefinition keeps its first position). Do not mutate the result. */
   toList(): string[] {
-    if (this.list !== null) return this.list;
-    const out: string[] = [];
-    for (const e of this.entries.values()) out.push(e);
-    return (this.list = fit(out)); // kept by every RUN op until the next ENV
+    // Exactly sized (slice), kept by every RUN op until the next ENV.
+    return (this.list ??= fit(this.entries));
   }
 }
 
@@ -100,14 +110,23 @@ export class Scope implements ExpandEnv {
   /** ARG values not shadowed by ENV, as sorted `K=V` (what a RUN sees besides ENV). Do not mutate. */
   argEnv(): string[] {
     if (this.argList !== null && this.argListEnvSize === this.env.size) return this.argList;
-    const out: string[] = [];
-    for (const a of this.args.values()) {
-      if (a.value !== undefined && !this.env.has(a.name)) out.push(`${a.name}=${a.value}`);
-    }
+    // Collected in a list reused by every call (a new one grew to 17 slots for its first entry),
+    // then kept as an exactly-sized sorted copy of its first `count` entries.
+    const out = ARG_SCRATCH;
+    let count = 0;
+    this.args.forEach((a) => {
+      if (a.value !== undefined && !this.env.has(a.name)) out[count++] = `${a.name}=${a.value}`;
+    });
     this.argListEnvSize = this.env.size;
-    return (this.argList = fit(out.sort()));
+    return (this.argList = count === 0 ? fit([]) : out.slice(0, count).sort());
   }
 }
+
+/**
+ * Scratch list of `argEnv`, filled from index 0 with a count of its own (setting `length = 0` would
+ * drop its storage); holds the last list's strings until the next call.
+ */
+const ARG_SCRATCH: string[] = [];
 
 /** The list `shellRefs` returns for text without `$` (most RUN lines): shared, frozen. */
 const NO_REFS: readonly string[] = Object.freeze([]);

@@ -65,11 +65,14 @@ export interface ParseMountOptions {
  * have both source and id, nor from or sharing; sharing only for cache; `from` may not contain
  * `$` followed by a character. Offsets in errors point into `value`.
  */
-export function parseMount(value: string, options: ParseMountOptions = {}): ValueResult<MountSpec> {
+export function parseMount(value: string, options: ParseMountOptions = NO_OPTIONS): ValueResult<MountSpec> {
   return clampSpan(value, parseMountImpl(value, options));
 }
 
-function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueResult<MountSpec> {
+/** The default options: one shared object, not a new `{}` per mount. */
+const NO_OPTIONS: ParseMountOptions = Object.freeze({});
+
+function parseMountImpl(value: string, options: ParseMountOptions): ValueResult<MountSpec> {
   const rec = readCsvRecord(value);
   if (!rec.ok) return rec;
   let type: MountType = "bind";
@@ -202,21 +205,20 @@ function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueRe
     }
   }
   // validateMount
-  const whole = { offset: 0, length: value.length };
   const fileInfo = type === "secret" || type === "ssh" || type === "cache";
   if (!fileInfo) {
     for (const k of ["mode", "uid", "gid"] as const) {
-      if (m[k] !== undefined) return fail(`${k} not allowed for ${quote(type)} type mounts`, { hint: "mode, uid and gid apply to cache, secret and ssh mounts", ...whole });
+      if (m[k] !== undefined) return fail(`${k} not allowed for ${quote(type)} type mounts`, { hint: "mode, uid and gid apply to cache, secret and ssh mounts", ...whole(value) });
     }
   }
   if (roAuto) readOnly = !(type === "cache" || type === "tmpfs");
   if (type === "secret") {
-    if (m.from !== undefined && m.from !== "") return fail("secret mount should not have a from", whole);
-    if (sharing !== undefined) return fail("secret mount should not define sharing", whole);
-    if (!m.source && !m.target && !m.id && !m.env) return fail("invalid secret mount. one of source, target required", { hint: "e.g. type=secret,id=mytoken,target=/run/secrets/token", ...whole });
-    if (m.source && m.id) return fail("both source and id can't be set", whole);
+    if (m.from !== undefined && m.from !== "") return fail("secret mount should not have a from", whole(value));
+    if (sharing !== undefined) return fail("secret mount should not define sharing", whole(value));
+    if (!m.source && !m.target && !m.id && !m.env) return fail("invalid secret mount. one of source, target required", { hint: "e.g. type=secret,id=mytoken,target=/run/secrets/token", ...whole(value) });
+    if (m.source && m.id) return fail("both source and id can't be set", whole(value));
   }
-  if (sharing !== undefined && type !== "cache") return fail(`invalid cache sharing set for ${type} mount`, { hint: "sharing applies to cache mounts", ...whole });
+  if (sharing !== undefined && type !== "cache") return fail(`invalid cache sharing set for ${type} mount`, { hint: "sharing applies to cache mounts", ...whole(value) });
   const spec: MountSpec = { type, readOnly, required };
   if (m.target !== undefined) spec.target = m.target;
   if (m.source !== undefined) spec.source = m.source;
@@ -229,6 +231,11 @@ function parseMountImpl(value: string, options: ParseMountOptions = {}): ValueRe
   if (m.gid !== undefined) spec.gid = m.gid;
   if (m.env !== undefined) spec.env = m.env;
   return ok(spec);
+}
+
+/** Where an error about the whole mount points (made only for an error). */
+function whole(value: string): { offset: number; length: number } {
+  return { offset: 0, length: value.length };
 }
 
 /** Where an error about one field points (a field's span is never empty). */

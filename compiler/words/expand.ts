@@ -50,14 +50,17 @@ export interface ExpandOptions {
   skipQuotes?: boolean;
 }
 
-/** Result of {@link expandWord}. On error `value` is "" and `errors` holds exactly one error. */
+/**
+ * Result of {@link expandWord}. On error `value` is "" and `errors` holds exactly one error. Its
+ * lists may be shared between results: read them, do not modify them.
+ */
 export interface ExpandWordResult {
   value: string;
   refs: string[];
   errors: WordError[];
 }
 
-/** Result of {@link expandWords}. On error `words` is [] and `errors` holds exactly one error. */
+/** Result of {@link expandWords}. On error `words` is [] and `errors` holds exactly one error. Read-only lists, as above. */
 export interface ExpandWordsResult {
   words: string[];
   refs: string[];
@@ -68,23 +71,29 @@ export interface ExpandWordsResult {
 const NO_OPTIONS: ExpandOptions = Object.freeze({});
 
 /**
+ * The `errors` (and empty `refs`) of every successful expansion: one shared frozen list rather
+ * than a new `[]` per word (results are read, never modified; a push would fail loudly).
+ */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/**
  * BuildKit `ProcessWord`: expands `$v`, `${v}` and the `${v…}` forms in `text`, removes quotes
  * and escapes, and does not split. `refs` lists every variable name referenced (deduplicated,
  * in order of appearance). Like BuildKit it stops at the first error.
  */
 export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = NO_OPTIONS): ExpandWordResult {
-  if (isPlain(text, escape, options)) return { value: text, refs: [], errors: [] };
+  if (isPlain(text, escape, options)) return { value: text, refs: NONE, errors: NONE };
   const esc = escape === "`" ? 0x60 : 0x5c;
   const sub = wholeSubstitution(text, env, esc);
   if (sub !== null) return sub;
   if (options.skipQuotes !== true) {
     const inner = quotedLiteral(text, esc);
-    if (inner !== null) return { value: inner, refs: [], errors: [] };
+    if (inner !== null) return { value: inner, refs: NONE, errors: NONE };
   }
   const x = new Expander(text, env, escape, false, options);
   x.run();
   if (x.error !== undefined) return { value: "", refs: x.refs, errors: [x.error] };
-  return { value: x.stack[0].kind === Kind.Word ? x.stack[0].out : "", refs: x.refs, errors: [] };
+  return { value: x.stack[0].kind === Kind.Word ? x.stack[0].out : "", refs: x.refs, errors: NONE };
 }
 
 /**
@@ -93,12 +102,12 @@ export function expandWord(text: string, env: ExpandEnv, escape: EscapeChar, opt
  * Escaped and quoted whitespace does not split; an empty quoted string alone is not a word.
  */
 export function expandWords(text: string, env: ExpandEnv, escape: EscapeChar, options: ExpandOptions = NO_OPTIONS): ExpandWordsResult {
-  if (isPlain(text, escape, options)) return { words: text.split(GO_SPACE_RUN).filter((w) => w !== ""), refs: [], errors: [] };
+  if (isPlain(text, escape, options)) return { words: text.split(GO_SPACE_RUN).filter((w) => w !== ""), refs: NONE, errors: NONE };
   const x = new Expander(text, env, escape, true, options);
   x.run();
   if (x.error !== undefined) return { words: [], refs: x.refs, errors: [x.error] };
   x.flushWord();
-  return { words: x.words, refs: x.refs, errors: [] };
+  return { words: x.words, refs: x.refs, errors: NONE };
 }
 
 // Fast path: a word without `$`, quotes, the escape character or a leading BOM is its own value.
@@ -141,7 +150,7 @@ function wholeSubstitution(text: string, env: ExpandEnv, esc: number): ExpandWor
   }
   if (i === start) return null;
   const name = text.slice(start, i);
-  if (i === end) return { value: env.get(name) ?? "", refs: [name], errors: [] };
+  if (i === end) return { value: env.get(name) ?? "", refs: [name], errors: NONE };
   if (!braced) return null;
   const colon = text.charCodeAt(i) === COLON;
   if (colon) i++;
@@ -155,7 +164,7 @@ function wholeSubstitution(text: string, env: ExpandEnv, esc: number): ExpandWor
   const raw = env.get(name);
   const empty = raw === undefined || (colon && raw === "");
   const value = op === MINUS ? (empty ? word : raw) : empty ? "" : word;
-  return { value, refs: [name], errors: [] };
+  return { value, refs: [name], errors: NONE };
 }
 
 /**
