@@ -2,7 +2,7 @@
 // strings, the full Go-compatible parser (compiler/words/execForm.ts) for everything else.
 import { parseExecForm, type ExecFormResult } from "../words/execForm.js";
 import { isGoSpace } from "../words/unicode.js";
-import { fit } from "../arrays.js";
+import { Collector } from "./raw.js";
 
 /**
  * `parseExecForm(text)`, answering the usual `["a", "b"]` without the full parser (which decodes
@@ -26,35 +26,44 @@ const SHELL_FORM: ExecFormResult = Object.freeze({ kind: "shell" });
  * other text, which the full parser then decides (it may still be exec form).
  */
 export function plainStringArray(text: string): string[] | null {
+  if (plainStrings(text, strings)) return strings.take();
+  strings.clear();
+  return null;
+}
+
+/** Where plainStringArray collects the strings (see Collector). */
+const strings = new Collector<string>();
+
+/** plainStringArray's scan: true when `text` is such an array, its strings then added to `args`. */
+function plainStrings(text: string, args: Collector<string>): boolean {
   const n = text.length;
-  if (n === 0 || text.charCodeAt(0) !== 0x5b /* [ */) return null;
+  if (n === 0 || text.charCodeAt(0) !== 0x5b /* [ */) return false;
   let i = skipJsonSpace(text, 1);
-  const args: string[] = [];
   if (i < n && text.charCodeAt(i) === 0x5d /* ] */) i++;
   else {
     for (;;) {
-      if (i >= n || text.charCodeAt(i) !== 0x22 /* " */) return null;
+      if (i >= n || text.charCodeAt(i) !== 0x22 /* " */) return false;
       const s = ++i;
       for (;;) {
-        if (i >= n) return null;
+        if (i >= n) return false;
         const c = text.charCodeAt(i);
         if (c === 0x22) break;
-        if (c < 0x20 || c === 0x5c /* \ */ || (c >= 0xd800 && c <= 0xdfff)) return null;
+        if (c < 0x20 || c === 0x5c /* \ */ || (c >= 0xd800 && c <= 0xdfff)) return false;
         i++;
       }
-      args.push(text.slice(s, i));
+      args.add(text.slice(s, i));
       i = skipJsonSpace(text, i + 1);
-      if (i >= n) return null;
+      if (i >= n) return false;
       const c = text.charCodeAt(i);
       if (c === 0x5d) {
         i++;
         break;
       }
-      if (c !== 0x2c /* , */) return null;
+      if (c !== 0x2c /* , */) return false;
       i = skipJsonSpace(text, i + 1);
     }
   }
-  return skipJsonSpace(text, i) === n ? fit(args) : null;
+  return skipJsonSpace(text, i) === n;
 }
 
 /** The first index at or after `i` that is not JSON whitespace. */

@@ -113,6 +113,12 @@ export class Collector<T> {
     this.n++;
   }
 
+  /** Forgets the items collected since the last `take` (when they are not wanted after all). */
+  clear(): void {
+    for (let k = 0; k < this.n; k++) this.items[k] = undefined as T;
+    this.n = 0;
+  }
+
   /** Removes and returns the last item (the collector must not be empty). */
   pop(): T {
     const x = this.items[--this.n]!;
@@ -123,9 +129,13 @@ export class Collector<T> {
   /** The items collected since the last `take`, as an exactly-sized array (the shared empty one when none). */
   take(): T[] {
     const n = this.n;
-    if (n === 0) return NO_ITEMS as T[];
-    const out = this.items.slice(0, n);
-    this.items.fill(undefined as T, 0, n);
+    const items = this.items;
+    // Up to three items (nearly every list) as an array literal, which optimised code allocates
+    // inline; a slice() call costs more.
+    const out =
+      n === 1 ? [items[0]!] : n === 2 ? [items[0]!, items[1]!] : n === 3 ? [items[0]!, items[1]!, items[2]!] : n === 0 ? (NO_ITEMS as T[]) : items.slice(0, n);
+    // Forget the items (a plain loop: Array.prototype.fill is a call into the runtime).
+    for (let k = 0; k < n; k++) items[k] = undefined as T;
     this.n = 0;
     return out;
   }
