@@ -3,6 +3,7 @@ import { execForm } from "./execArgs.js";
 import { checkFlags, extractFlags } from "./flags.js";
 import { Collector, collectWhitespaceWords, type RawInstruction } from "./raw.js";
 import type { CopyNode, Word } from "./types.js";
+import { wordWithSpan } from "./word.js";
 import { fit } from "../arrays.js";
 
 /** The sources of a COPY without any (shared, frozen). */
@@ -22,7 +23,7 @@ export function buildCopy(raw: RawInstruction, kind: "copy" | "add"): CopyNode {
   if (t.charCodeAt(rest) === 91 /* [ */) {
     const span = raw.span(rest, t.length);
     const r = execForm(t.slice(rest));
-    if (r.kind === "exec") json = r.args.map((a) => ({ text: a, span }));
+    if (r.kind === "exec") json = r.args.map((a) => wordWithSpan(a, span));
     else if (r.kind === "error") {
       raw.report("jsonNotStrings", span);
       jsonError = true;
@@ -44,14 +45,14 @@ export function buildCopy(raw: RawInstruction, kind: "copy" | "add"): CopyNode {
   };
   if (words.length < 2) {
     const only = words.take();
-    if (!jsonError) raw.report("missingArguments", only[0]?.span ?? raw.keywordSpan, [raw.keyword, 2]);
+    if (!jsonError) raw.report("missingArguments", only[0] ?? raw.keywordSpan, [raw.keyword, 2]);
     return node;
   }
   const dest = words.pop();
   node.dest = dest;
   node.sources = words.take();
   if (node.heredocs.length > 0 && /^\d*<<-?/.test(dest.text) && node.heredocs.some((h) => dest.text.includes(h.name))) {
-    raw.report("heredocNotAllowed", dest.span, [raw.keyword]);
+    raw.report("heredocNotAllowed", dest, [raw.keyword]);
   }
   return node;
 }

@@ -3,6 +3,7 @@
 import { didYouMean } from "../diagnostics/didYouMean.js";
 import { BACKSLASH, CHAR_CLASS, Collector, EQUALS, QUOTE, SPACE, isSpace, type RawInstruction } from "./raw.js";
 import type { Flag } from "./types.js";
+import { SpannedFlag } from "./word.js";
 import { fit } from "../arrays.js";
 
 /** How a flag takes its value. */
@@ -106,7 +107,7 @@ function flagWords(raw: RawInstruction, from: number): FlagWords {
         while (i < t.length && isSpace(t.charCodeAt(i))) i++;
         return { flags: flags.take(), rest: i };
       }
-      flags.add({ name: t.slice(s + 2, eq < 0 ? e : eq), value: eq < 0 ? null : t.slice(eq + 1, e), span: raw.span(s, e) });
+      flags.add(new SpannedFlag(t.slice(s + 2, eq < 0 ? e : eq), eq < 0 ? null : t.slice(eq + 1, e), raw.ctx.file, raw.offsetOf(s), raw.lengthOf(s, e)));
       continue;
     }
     let word = "";
@@ -141,7 +142,7 @@ function flagWords(raw: RawInstruction, from: number): FlagWords {
     const bodyEq = body.indexOf("=");
     const name = bodyEq < 0 ? body : body.slice(0, bodyEq);
     const value = bodyEq < 0 ? null : body.slice(bodyEq + 1);
-    flags.add({ name, value, span: raw.span(s, i) });
+    flags.add(new SpannedFlag(name, value, raw.ctx.file, raw.offsetOf(s), raw.lengthOf(s, i)));
   }
 }
 
@@ -188,20 +189,20 @@ function flagProblem(
   if (spec === undefined) {
     const names = Object.keys(FLAG_TABLE[keyword] ?? {});
     const near = didYouMean(f.name, names);
-    raw.report("unknownFlag", f.span, [f.name, keyword], near ? `Did you mean --${near}?` : undefined);
+    raw.report("unknownFlag", f, [f.name, keyword], near ? `Did you mean --${near}?` : undefined);
     return true;
   }
   if (!spec.repeat && (seen !== null ? seen.has(f.name) : nameBefore(flags, k))) {
-    raw.report("duplicateFlag", f.span, [f.name]);
+    raw.report("duplicateFlag", f, [f.name]);
     return true;
   }
   seen?.add(f.name);
   if (spec.kind === "string" && f.value === null) {
-    raw.report("flagMissingValue", f.span, [f.name]);
+    raw.report("flagMissingValue", f, [f.name]);
     return true;
   }
   if (spec.kind === "bool" && f.value !== null && !/^(true|false|1|0|t|f|TRUE|FALSE|True|False|T|F)$/.test(f.value)) {
-    raw.report("flagBadBool", f.span, [f.name, f.value]);
+    raw.report("flagBadBool", f, [f.name, f.value]);
     return true;
   }
   return false;

@@ -24,7 +24,7 @@ export function buildFrom(raw: RawInstruction): FromNode {
   } else if (words.length === 3 && words[1]!.text.toLowerCase() === "as") {
     node.stageName = words[2]!;
     if (!/^[a-z][a-z0-9-_.]*$/.test(words[2]!.text.toLowerCase())) {
-      raw.report("invalidStageName", words[2]!.span, [words[2]!.text]);
+      raw.report("invalidStageName", words[2]!, [words[2]!.text]);
     }
   } else if (words.length !== 1) {
     raw.report("fromBadArgs", raw.span(rest, raw.text.length));

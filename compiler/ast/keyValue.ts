@@ -2,6 +2,7 @@
 import { checkFlags, extractFlags } from "./flags.js";
 import { Collector, NO_HEREDOCS, isSpace, lastShellWord, shellWordEnd, type RawInstruction } from "./raw.js";
 import type { KeyValue, KeyValueNode } from "./types.js";
+import { SpannedWord } from "./word.js";
 import { fit } from "../arrays.js";
 
 /**
@@ -11,12 +12,12 @@ import { fit } from "../arrays.js";
 function splitPair(raw: RawInstruction, s: number, e: number, eq: number): KeyValue {
   const t = raw.text;
   const file = raw.ctx.file;
-  const offset = raw.at(s);
-  const length = Math.max(0, (e > s ? raw.at(e - 1) + 1 : offset) - offset);
+  const offset = raw.offsetOf(s);
+  const length = raw.lengthOf(s, e);
   const k = eq - s;
   return {
-    key: { text: t.slice(s, eq), span: { file, offset, length: k } },
-    value: { text: t.slice(eq + 1, e), span: { file, offset: offset + k + 1, length: Math.max(0, length - k - 1) } },
+    key: new SpannedWord(t.slice(s, eq), file, offset, k),
+    value: new SpannedWord(t.slice(eq + 1, e), file, offset + k + 1, Math.max(0, length - k - 1)),
   };
 }
 
@@ -60,7 +61,7 @@ export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"
       // Legacy form: `ENV key value with spaces` (one pair; value is the rest of the line).
       const key = raw.wordAt(s, i);
       while (i < n && isSpace(t.charCodeAt(i))) i++;
-      if (i >= n) raw.report("envMissingValue", key.span, [raw.keyword]);
+      if (i >= n) raw.report("envMissingValue", key, [raw.keyword]);
       else node.pairs = [{ key, value: raw.wordAt(i, n) }];
       return node;
     } else if (eq < 0) {

@@ -5,6 +5,7 @@ import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { MessageKey } from "../diagnostics/messages.js";
 import type { HeredocNode, Span, Word } from "./types.js";
 import { fit } from "../arrays.js";
+import { SpannedWord } from "./word.js";
 
 /**
  * The heredoc list of every instruction without heredocs: one shared empty array (never mutated)
@@ -57,9 +58,21 @@ export class RawInstruction {
     return { file: this.ctx.file, offset: s, length: Math.max(0, e - s) };
   }
 
+  /** `span(i, j).offset`, without building the span. */
+  offsetOf(i: number): number {
+    return this.segments === null ? this.start + i : this.at(i);
+  }
+
+  /** `span(i, j).length`, without building the span. */
+  lengthOf(i: number, j: number): number {
+    if (this.segments === null) return Math.max(0, j - i);
+    const s = this.at(i);
+    return Math.max(0, (j > i ? this.at(j - 1) + 1 : s) - s);
+  }
+
   /** A Word for text[i, j). */
   wordAt(i: number, j: number): Word {
-    return { text: this.text.slice(i, j), span: this.span(i, j) };
+    return new SpannedWord(this.text.slice(i, j), this.ctx.file, this.offsetOf(i), this.lengthOf(i, j));
   }
 
   /** Span of the whole instruction (keyword through end of text). */

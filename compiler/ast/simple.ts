@@ -4,6 +4,7 @@ import { execForm } from "./execArgs.js";
 import { checkFlags, extractFlags } from "./flags.js";
 import { NO_HEREDOCS, isSpace, splitShellWords, splitWhitespace, type RawInstruction } from "./raw.js";
 import type { ListNode, StringNode, Word } from "./types.js";
+import { wordWithSpan } from "./word.js";
 
 // Nodes are written out field by field rather than spreading a shared `base(raw)` object: the
 // spread builds and copies a throwaway object per instruction (bench/compile).
@@ -22,7 +23,7 @@ export function buildString(raw: RawInstruction, kind: StringNode["kind"]): Stri
   // vmspec's NETWORK and INCLUDE take exactly one word.
   if (value === null) raw.report("missingArguments", raw.keywordSpan, [raw.keyword, 1]);
   else if ((kind === "network" || kind === "include") && words.length !== 1) {
-    raw.report(kind === "include" ? "includeArgs" : "wrongArgumentCount", value.span, [raw.keyword, 1]);
+    raw.report(kind === "include" ? "includeArgs" : "wrongArgumentCount", value, [raw.keyword, 1]);
   }
   return node;
 }
@@ -41,7 +42,7 @@ export function buildList(raw: RawInstruction, kind: ListNode["kind"]): ListNode
   if (kind === "volume" && raw.text.charCodeAt(rest) === 91 /* [ */) {
     const r = execForm(raw.text.slice(rest));
     const span = raw.span(rest, raw.text.length);
-    if (r.kind === "exec") items = r.args.map((a: string) => ({ text: a, span }));
+    if (r.kind === "exec") items = r.args.map((a: string) => wordWithSpan(a, span));
     else if (r.kind === "error") {
       raw.report("jsonNotStrings", span);
       items = [];

@@ -8,17 +8,26 @@ export interface Span {
   length: number;
 }
 
-/** A word of an instruction as written (quotes and `$` references intact) with its span. */
-export interface Word {
-  text: string;
-  span: Span;
+/**
+ * A word of an instruction as written (quotes and `$` references intact). A word is its own span
+ * (`file`, `offset`, `length`): the compiler passes the word itself wherever a Span is wanted. A
+ * separate Span object per word was a third of what building ENV/LABEL nodes allocated
+ * (bench/compile). `span` builds that object on each read, for tools; JSON keeps the shape
+ * `{ text, span }` (`--emit ast`). Built by compiler/ast/word.ts.
+ */
+export interface Word extends Span {
+  readonly text: string;
+  readonly span: Span;
 }
 
-/** A `--name[=value]` flag. `value` is null for a bare flag (`--link`). Quotes/escapes removed. */
-export interface Flag {
-  name: string;
-  value: string | null;
-  span: Span;
+/**
+ * A `--name[=value]` flag. `value` is null for a bare flag (`--link`). Quotes/escapes removed. Its
+ * own span, like a Word; JSON `{ name, value, span }`.
+ */
+export interface Flag extends Span {
+  readonly name: string;
+  readonly value: string | null;
+  readonly span: Span;
 }
 
 /** A heredoc attached to an instruction (DOCKERFILE.md §5). */

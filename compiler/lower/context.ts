@@ -84,7 +84,7 @@ export class LowerContext {
    * reports at the word (offset of the error inside it) and returns null.
    */
   expand(word: Word, env: ExpandEnv): string | null {
-    return this.expandText(word.text, word.span, env);
+    return this.expandText(word.text, word, env); // a Word is its own Span
   }
 
   /** `expand` of a word given as its text and span (no word object needed). */

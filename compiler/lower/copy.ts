@@ -52,7 +52,7 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
     const v = f.value ?? "true";
     switch (f.name) {
       case "exclude": {
-        const x = ctx.expandText(f.value ?? "", f.span, st.scope);
+        const x = ctx.expandText(f.value ?? "", f, st.scope);
         if (x !== null) excluded = append(excluded, x);
         break;
       }
@@ -88,9 +88,9 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   const exclude = fitted(excluded);
   if (fromFlag !== undefined) {
     // vmspec: `--from=$STAGE` may use any ARG in scope, resolved at compile time.
-    const v = ctx.expandText(fromFlag.value ?? "", fromFlag.span, st.scope);
+    const v = ctx.expandText(fromFlag.value ?? "", fromFlag, st.scope);
     if (v === null) return;
-    const ref = resolveStageRef(ctx, st, v, fromFlag.span);
+    const ref = resolveStageRef(ctx, st, v, fromFlag);
     if (ref === null) return;
     from = ref;
     if (ref.kind === "stage") inputs.push(ref.op);
@@ -130,7 +130,7 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
 
   let chownValue: FileCopyOp["chown"];
   if (chown !== undefined) {
-    const span = chownFlag!.span;
+    const span = chownFlag!; // a Flag is its own Span
     const v = ctx.expandText(chown, span, st.scope);
     if (v !== null) {
       const r = parseChownText(v);
@@ -140,7 +140,7 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   }
   let chmodValue: FileCopyOp["chmod"];
   if (chmod !== undefined) {
-    const span = chmodFlag!.span;
+    const span = chmodFlag!;
     const v = ctx.expandText(chmod, span, st.scope);
     if (v !== null) {
       const r = parseChmodText(v);
@@ -155,7 +155,7 @@ export function lowerCopy(ctx: LowerContext, st: StageState, n: CopyNode): void 
   }
   let checksumValue: Digest | undefined;
   if (checksum !== undefined) {
-    const span = checksumFlag!.span;
+    const span = checksumFlag!;
     const v = ctx.expandText(checksum, span, st.scope);
     if (v !== null) {
       if (/^sha256:[0-9a-f]{64}$/.test(v)) checksumValue = v as Digest;

@@ -220,7 +220,7 @@ export function declareArgs(
       value = g.value;
     }
     const automatic = PROXY_ARG_NAMES.has(name) || g?.automatic === true;
-    const b: ArgBinding = { name, value, span: p.key.span, used: false, automatic };
+    const b: ArgBinding = { name, value, span: p.key, used: false, automatic }; // a Word is its own Span
     scope.declare(b);
     collect?.push(b);
   }
@@ -239,7 +239,7 @@ function startStage(
   let platformFixed = false;
   for (const f of from.flags) {
     if (f.name !== "platform" || f.value === null) continue;
-    const text = ctx.expand({ text: f.value, span: f.span }, globalScope);
+    const text = ctx.expandText(f.value, f, globalScope);
     if (text === null) continue;
     const p = parsePlatformText(text);
     if (p.ok) {

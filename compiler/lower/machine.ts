@@ -48,7 +48,7 @@ export function prescanArch(ctx: LowerContext, body: readonly Instruction[], sco
     if (n.kind !== "machine") continue;
     for (const w of n.items) {
       if (!/^arch=/i.test(w.text)) continue;
-      const r = expandWord(w.text, scope, ctx.escapes[w.span.file] ?? "\\");
+      const r = expandWord(w.text, scope, ctx.escapes[w.file] ?? "\\");
       if (r.errors.length > 0) continue;
       const v = r.value.slice(r.value.indexOf("=") + 1);
       arch = normalizeArch(v) ?? arch;
@@ -149,12 +149,12 @@ export function lowerMachineInstruction(ctx: LowerContext, st: StageState, n: Li
         return;
       }
       if (file !== undefined) {
-        const p = ctx.expand({ text: file.value ?? "", span: file.span }, st.scope);
+        const p = ctx.expandText(file.value ?? "", file, st.scope);
         if (p === null) return;
         m.kernel = { source: { kind: "file", path: p }, cmdline };
         return;
       }
-      const dv = ctx.expand({ text: distro!.value ?? "", span: distro!.span }, st.scope);
+      const dv = ctx.expandText(distro!.value ?? "", distro!, st.scope);
       if (dv === null) return;
       const d = parseDistro(ctx, dv, distro!.span);
       if (d === null) return;
@@ -162,7 +162,7 @@ export function lowerMachineInstruction(ctx: LowerContext, st: StageState, n: Li
       let name = `linux-image-${arch}`;
       let version: string | undefined;
       if (pkg !== undefined) {
-        const pv = ctx.expand({ text: pkg.value ?? "", span: pkg.span }, st.scope);
+        const pv = ctx.expandText(pkg.value ?? "", pkg, st.scope);
         if (pv === null) return;
         const r = parsePackage(ctx, pv, pkg.span);
         if (r === null) return;
@@ -200,13 +200,13 @@ export function lowerMachineInstruction(ctx: LowerContext, st: StageState, n: Li
         ctx.report("packagesMissingDistro", n.keywordSpan);
         return;
       }
-      const dv = ctx.expand({ text: distro.value ?? "", span: distro.span }, st.scope);
+      const dv = ctx.expandText(distro.value ?? "", distro, st.scope);
       if (dv === null) return;
       const d = parseDistro(ctx, dv, distro.span);
       let arch = DEBIAN_ARCH[st.platform.architecture] ?? st.platform.architecture;
       const af = get("arch");
       if (af !== undefined) {
-        const a = ctx.expand({ text: af.value ?? "", span: af.span }, st.scope);
+        const a = ctx.expandText(af.value ?? "", af, st.scope);
         if (a === null) return;
         if (!DEBIAN_ARCHES.has(a)) {
           ctx.report("flagBadValue", af.span, ["arch", a, `not a Debian architecture (${[...DEBIAN_ARCHES].join(", ")})`]);

@@ -67,7 +67,7 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
     const v = f.value ?? "";
     if (f.name === "mount") {
       let r: ReturnType<typeof parseMountText>;
-      if (ctx.isLiteral(v, f.span.file)) {
+      if (ctx.isLiteral(v, f.file)) {
         // No `$`, quote or escape: neither `from=` nor any field value (a substring) can expand.
         r = parseMountText(v);
       } else {
@@ -79,7 +79,7 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
         }
         let expandFailed = false;
         r = parseMountText(v, (value) => {
-          const x = ctx.expandText(value, f.span, st.scope);
+          const x = ctx.expandText(value, f, st.scope);
           if (x === null) expandFailed = true;
           return x ?? "";
         });

@@ -5,8 +5,11 @@ import type { FileAst } from "../../compiler/ast/types.js";
 import { DiagnosticBag } from "../../compiler/diagnostics/diagnostic.js";
 import { parseFile } from "../../compiler/program.js";
 
-/** Fields that describe where or how a thing was written, not what it means. */
-const LAYOUT_KEYS = new Set(["span", "keywordSpan", "word", "triggerText"]);
+/**
+ * Fields that describe where or how a thing was written, not what it means (a Word or Flag is its
+ * own span: `file`, `offset`, `length`).
+ */
+const LAYOUT_KEYS = new Set(["span", "keywordSpan", "word", "triggerText", "file", "offset", "length"]);
 
 /** Parses `text` into its AST (diagnostics discarded). */
 export function astOf(text: string): FileAst {
