@@ -14,7 +14,7 @@ import { buildFrom } from "./from.js";
 import { buildKeyValue } from "./keyValue.js";
 import { RawInstruction, type AstContext } from "./raw.js";
 import { buildList, buildString } from "./simple.js";
-import type { DirectiveNode, FileAst, Instruction } from "./types.js";
+import type { DirectiveNode, FileAst, Instruction, Span } from "./types.js";
 
 const ALL_KEYWORDS = [...KEYWORDS, "ONBUILD"];
 
@@ -223,6 +223,23 @@ export class LoadedFile {
   /** The kind of instruction `i`, without building it. */
   kind(i: number): Instruction["kind"] {
     return this.kinds[i]!;
+  }
+
+  /** The upper-case keyword of instruction `i` (the word upper-cased when it is unknown). */
+  keyword(i: number): string {
+    return this.keywords[i]!;
+  }
+
+  /** Instruction `i`'s keyword as written, or null when it is the usual upper-case spelling. */
+  spelling(i: number): string | null {
+    const node = this.built[i];
+    if (node != null) return node.word === node.word.toUpperCase() ? null : node.word;
+    return this.rest[i]?.word ?? null;
+  }
+
+  /** The span of instruction `i`'s keyword, without building the instruction. */
+  keywordSpan(i: number): Span {
+    return { file: this.ctx.file, offset: this.offsets[3 * i]!, length: (this.spelling(i) ?? this.keywords[i]!).length };
   }
 
   /**

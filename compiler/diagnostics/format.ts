@@ -1,5 +1,6 @@
 // Printing diagnostics: tsc-style human text (with echoed line and ~~~ underline) and JSON.
 import { lastAtMost } from "../arrays.js";
+import { checkRuleOf } from "./checks.js";
 import type { Diagnostic } from "./diagnostic.js";
 
 /** Line starts of a text (offsets of the first char of each line), computed on demand. */
@@ -54,6 +55,8 @@ export function formatHuman(diags: readonly Diagnostic[], sources: SourceTexts):
 export interface JsonDiagnostic extends Diagnostic {
   line: number;
   column: number;
+  /** The BuildKit build-check rule a warning implements (`# check` names it), if any. */
+  rule?: string;
 }
 
 /** Adds 1-based line/column to each diagnostic (for JSON output). */
@@ -64,6 +67,7 @@ export function withPositions(diags: readonly Diagnostic[], sources: SourceTexts
     let starts = cache.get(d.file);
     if (starts === undefined) cache.set(d.file, (starts = lineStarts(text)));
     const { line, col } = lineCol(starts, Math.min(d.offset, text.length));
-    return { ...d, line, column: col };
+    const rule = checkRuleOf(d);
+    return rule === undefined ? { ...d, line, column: col } : { ...d, line, column: col, rule };
   });
 }

@@ -41,6 +41,8 @@ export const messages = {
   onbuildForbidden: { code: 1016, severity: "error", text: "{0} is not allowed as an ONBUILD trigger." },
   checkBadOption: { code: 1017, severity: "error", text: "Invalid build check configuration in {0}: {1}.", hint: "Write skip=<Rule1,Rule2|all>;error=<true|false> (options separated by ';', rules by ',')." },
   checkUnknownRule: { code: 1018, severity: "warning", text: "Unknown build check rule '{0}' in {1}; it is ignored.", hint: "Rule names are BuildKit's, case-sensitive (e.g. UndefinedVar, MaintainerDeprecated, NoEmptyContinuation); docs/language.md lists them." },
+  inconsistentCasing: { code: 1019, severity: "warning", rule: "ConsistentInstructionCasing", text: "Instruction '{0}' should match the case of the instruction majority ({1}).", hint: "Write every instruction keyword of a file in one case, all upper or all lower." },
+  fromAsCasing: { code: 1020, severity: "warning", rule: "FromAsCasing", text: "'{0}' and '{1}' keywords' casing do not match.", hint: "Write AS in the case of FROM: 'FROM image AS name' or 'from image as name'." },
 
   // 2xxx — flags and arguments
   unknownFlag: { code: 2001, severity: "error", text: "Unknown flag --{0} for {1}." },
@@ -70,6 +72,11 @@ export const messages = {
   badSignal: { code: 2025, severity: "error", text: "Invalid STOPSIGNAL '{0}': {1}" },
   emptyShell: { code: 2027, severity: "error", text: "SHELL requires at least one element." },
   healthcheckConnect: { code: 2028, severity: "error", text: "HEALTHCHECK CONNECT is not supported: use CMD with a command that tests the connection.", hint: "BuildKit parses CONNECT but rejects it too. Write e.g. HEALTHCHECK --interval=30s CMD curl -f http://localhost:8080/ || exit 1." },
+  stageNameCasing: { code: 2029, severity: "warning", rule: "StageNameCasing", text: "Stage name '{0}' should be lowercase.", hint: "Stage names are case-insensitive (a reference in any case finds it); write '{1}'." },
+  reservedStageName: { code: 2030, severity: "warning", rule: "ReservedStageName", text: "'{0}' is reserved and should not be used as a stage name.", hint: "FROM {0} and COPY --from={0} never refer to this stage; choose another name." },
+  legacyKeyValue: { code: 2031, severity: "warning", rule: "LegacyKeyValueFormat", text: "\"{0} key=value\" should be used instead of legacy \"{0} key value\" format.", hint: "Write {0} NAME=VALUE (quote a value with spaces: {0} NAME=\"a b\")." },
+  exposeProtoCasing: { code: 2032, severity: "warning", rule: "ExposeProtoCasing", text: "Defined protocol '{0}' in EXPOSE instruction should be lowercase.", hint: "Write '{1}'." },
+  exposeInvalidFormat: { code: 2033, severity: "warning", rule: "ExposeInvalidFormat", text: "EXPOSE instruction should not define an IP address or host-port mapping, found '{0}'.", hint: "EXPOSE only documents the container's port ('{1}'); publishing to the host is PUBLISH's job (or the runner's -p)." },
 
   // 3xxx — stages and scoping
   noBuildStage: { code: 3001, severity: "error", text: "No build stage in current context: {0} must come after a FROM.", hint: "Only ARG may come before the first FROM." },
@@ -83,6 +90,12 @@ export const messages = {
   unusedBuildArg: { code: 3009, severity: "warning", text: "Build argument '{0}' is not consumed by any ARG." },
   emptyFromImage: { code: 3010, severity: "error", text: "FROM image reference is empty after variable expansion." },
   multipleMachine: { code: 3012, severity: "warning", text: "{0} appears more than once in this stage; the last one wins." },
+  jsonArgsRecommended: { code: 3013, severity: "warning", rule: "JSONArgsRecommended", text: "JSON arguments recommended for {0} to prevent unintended behavior related to OS signals.", hint: "In shell form the shell is PID 1 and does not pass SIGTERM on: write {0} [\"executable\", \"arg\"], or set SHELL in the stage if a shell is really wanted." },
+  multipleInstructions: { code: 3014, severity: "warning", rule: "MultipleInstructionsDisallowed", text: "Multiple {0} instructions should not be used in the same stage because only the last one will be used.", hint: "Remove this {0}: the one at line {1} replaces it." },
+  workdirRelative: { code: 3015, severity: "warning", rule: "WorkdirRelativePath", text: "Relative workdir '{0}' can have unexpected results if the base image changes.", hint: "It is relative to the base image's working directory; set an absolute WORKDIR first." },
+  secretInArgOrEnv: { code: 3016, severity: "warning", rule: "SecretsUsedInArgOrEnv", text: "Do not use ARG or ENV instructions for sensitive data ({0} \"{1}\").", hint: "ARG and ENV values are kept in the image's config and history; pass secrets with RUN --mount=type=secret." },
+  redundantTargetPlatform: { code: 3017, severity: "warning", rule: "RedundantTargetPlatform", text: "Setting platform to predefined {0} in FROM is redundant as this is the default behavior.", hint: "Remove --platform: a stage is built for the target platform unless told otherwise." },
+  constPlatform: { code: 3018, severity: "warning", rule: "FromPlatformFlagConstDisallowed", text: "FROM --platform flag should not use constant value \"{0}\".", hint: "Use $BUILDPLATFORM or $TARGETPLATFORM, or name the stage after the platform (e.g. AS build-{1}) if it must be fixed." },
 
   // 4xxx — machine, kernel, network, packages
   machineUnknownKey: { code: 4001, severity: "error", text: "Unknown MACHINE setting '{0}'." },

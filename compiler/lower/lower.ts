@@ -6,6 +6,7 @@ import { didYouMean } from "../diagnostics/didYouMean.js";
 import { sealOp, UNSEALED } from "../ir/canonical.js";
 import { IR_VERSION, type Ir, type Platform, type SourceOp, type Stage } from "../ir/types.js";
 import type { Program } from "../program.js";
+import { BuildChecks } from "./buildChecks.js";
 import { LowerContext, type CompileOptions } from "./context.js";
 import { comparePorts, lowerConfigInstruction } from "./config.js";
 import { lowerCopy } from "./copy.js";
@@ -143,16 +144,23 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
     }
   }
 
-  // Lower each stage.
+  // Lower each stage (BuildKit's build checks see each instruction just before it is lowered).
+  const checks = new BuildChecks(ctx);
+  for (const file of program.loaded) BuildChecks.casing(ctx, file);
   const stageSpans: Span[][] = [];
   for (let s = 0; s < stageNodes.length; s++) {
     const { from, start, end, machines } = stageNodes[s]!;
     const st = startStage(ctx, s, names[s]!, from, globalScope, machines);
+    checks.startStage(st);
     // M4: ONBUILD triggers of a base stage run first (and are not inherited further).
     if (st.base.kind === "stage") {
       for (const n of ctx.stageTriggers[st.base.stage] ?? []) lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
     }
-    for (let j = start; j < end; j++) lowerInstruction(ctx, st, ins.node(j), buildArgs, consumed, globalScope);
+    for (let j = start; j < end; j++) {
+      const n = ins.node(j);
+      checks.instruction(n);
+      lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
+    }
     finishStage(ctx, st);
     stageSpans.push(st.spans);
     if (names[s] !== null && !ctx.stageNames.has(names[s]!)) ctx.stageNames.set(names[s]!, s);

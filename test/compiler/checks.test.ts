@@ -95,7 +95,24 @@ test("directive keys are case-insensitive, values are not; CRLF and a BOM are fi
 
 test("the catalogue names only real BuildKit rules, each once", () => {
   const rules = Object.values(messages as Record<string, MessageDef>).flatMap((m) => (m.rule === undefined ? [] : [m.rule]));
-  assert.equal(rules.sort(), ["MaintainerDeprecated", "NoEmptyContinuation", "UndefinedVar"]);
+  assert.equal(rules.sort(), [
+    "ConsistentInstructionCasing",
+    "ExposeInvalidFormat",
+    "ExposeProtoCasing",
+    "FromAsCasing",
+    "FromPlatformFlagConstDisallowed",
+    "JSONArgsRecommended",
+    "LegacyKeyValueFormat",
+    "MaintainerDeprecated",
+    "MultipleInstructionsDisallowed",
+    "NoEmptyContinuation",
+    "RedundantTargetPlatform",
+    "ReservedStageName",
+    "SecretsUsedInArgOrEnv",
+    "StageNameCasing",
+    "UndefinedVar",
+    "WorkdirRelativePath",
+  ]);
   for (const r of rules) assert.ok(BUILDKIT_CHECK_RULES.includes(r), r);
   for (const m of Object.values(messages as Record<string, MessageDef>)) if (m.rule !== undefined) assert.is(m.severity, "warning");
 });
@@ -121,6 +138,30 @@ test("random check values never throw and give in-range spans", () => {
     }),
     { numRuns: 300, seed: 11 },
   );
+});
+
+
+test("ConsistentInstructionCasing counts each file on its own, and ONBUILD's keyword as written", () => {
+  const files: Record<string, string> = { "lower.inc": "run echo a\nenv A=1\n" };
+  const reader: SourceReader = { read: (p) => (p in files ? { ok: true, text: files[p]! } : { ok: false, message: "none" }) };
+  // The root is upper case and the included file lower case: each is consistent by itself.
+  const r = compile("root.vmspec", "FROM scratch\nINCLUDE lower.inc\nCMD [\"x\"]\n", {}, reader);
+  assert.equal(r.diagnostics, []);
+  // A lower-case ONBUILD (built when loaded) is in the minority of an upper-case file.
+  const o = compile("o.vmspec", "FROM scratch\nonbuild RUN x\nRUN y\n");
+  assert.equal(o.diagnostics.map((d) => [d.code, d.offset, d.length]), [["VS1019", 13, 7]]);
+  // A tie goes to upper case; a mixed-case keyword is reported whatever the majority.
+  const t = compile("t.vmspec", "FROM scratch\nrun x\nRun y\n");
+  assert.equal(t.diagnostics.map((d) => [d.code, d.offset]), [["VS1019", 13], ["VS1019", 19]]);
+});
+
+test("the new build checks obey skip= and error= like the others", () => {
+  const text = "FROM scratch AS Base\nCMD echo hi\nCMD echo again\n";
+  assert.equal(summary(compile("s.vmspec", text)), ["warning VS2029", "warning VS3014", "warning VS3013", "warning VS3013"]);
+  assert.equal(summary(compile("s.vmspec", "# check=skip=JSONArgsRecommended,StageNameCasing\n" + text)), ["warning VS3014"]);
+  const e = compile("s.vmspec", "# check=error=true\n" + text);
+  assert.ok(e.hasErrors);
+  assert.equal(summary(e), ["error VS2029", "error VS3014", "error VS3013", "error VS3013"]);
 });
 
 test.run();

@@ -66,6 +66,16 @@ test("--format json gives line, column, code, span", async () => {
   );
 });
 
+test("--format json names the BuildKit rule of a build-check warning, and of nothing else", async () => {
+  const f = join(dir, "rules.vmspec");
+  writeFileSync(f, "FROM scratch\nRUNN x\nCMD echo hi\n");
+  const r = await run(["check", f, "--format", "json"]);
+  assert.is(r.exitCode, 1, r.stderr);
+  const d = JSON.parse(r.stdout) as { code: string; rule?: string }[];
+  assert.equal(d.map((x) => [x.code, x.rule ?? null]), [["VS1008", null], ["VS3013", "JSONArgsRecommended"]]);
+  assert.not.ok("rule" in d[0]!, "an error has no rule field");
+});
+
 test("check several files: exit 1 if any has errors, 0 otherwise", async () => {
   const ok = await run(["check", good]);
   assert.is(ok.exitCode, 0, ok.stderr);
