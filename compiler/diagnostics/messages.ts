@@ -91,7 +91,7 @@ export const messages = {
   emptyFromImage: { code: 3010, severity: "error", text: "FROM image reference is empty after variable expansion." },
   multipleMachine: { code: 3012, severity: "warning", text: "{0} appears more than once in this stage; the last one wins." },
   jsonArgsRecommended: { code: 3013, severity: "warning", rule: "JSONArgsRecommended", text: "JSON arguments recommended for {0} to prevent unintended behavior related to OS signals.", hint: "In shell form the shell is PID 1 and does not pass SIGTERM on: write {0} [\"executable\", \"arg\"], or set SHELL in the stage if a shell is really wanted." },
-  multipleInstructions: { code: 3014, severity: "warning", rule: "MultipleInstructionsDisallowed", text: "Multiple {0} instructions should not be used in the same stage because only the last one will be used.", hint: "Remove this {0}: the one at line {1} replaces it." },
+  multipleInstructions: { code: 3014, severity: "warning", rule: "MultipleInstructionsDisallowed", text: "Multiple {0} instructions should not be used in the same stage because only the last one will be used.", hint: "Remove it: a later {0} in this stage replaces it." },
   workdirRelative: { code: 3015, severity: "warning", rule: "WorkdirRelativePath", text: "Relative workdir '{0}' can have unexpected results if the base image changes.", hint: "It is relative to the base image's working directory; set an absolute WORKDIR first." },
   secretInArgOrEnv: { code: 3016, severity: "warning", rule: "SecretsUsedInArgOrEnv", text: "Do not use ARG or ENV instructions for sensitive data ({0} \"{1}\").", hint: "ARG and ENV values are kept in the image's config and history; pass secrets with RUN --mount=type=secret." },
   redundantTargetPlatform: { code: 3017, severity: "warning", rule: "RedundantTargetPlatform", text: "Setting platform to predefined {0} in FROM is redundant as this is the default behavior.", hint: "Remove --platform: a stage is built for the target platform unless told otherwise." },
@@ -135,10 +135,29 @@ export function codeOf(key: MessageKey): string {
   return `VS${messages[key].code}`;
 }
 
-/** Substitutes `{0}`, `{1}`… in `text` with `args`. */
+/**
+ * A message text cut at its `{n}` placeholders: literal text at even indices, argument numbers at
+ * odd ones. Cached per text (the catalogue's texts are few; a spec may report thousands of one).
+ */
+const templates = new Map<string, readonly (string | number)[]>();
+
+function templateOf(text: string): readonly (string | number)[] {
+  let parts = templates.get(text);
+  if (parts === undefined) {
+    const split = text.split(/\{(\d+)\}/);
+    parts = split.map((p, i) => (i % 2 === 1 ? Number(p) : p));
+    templates.set(text, parts);
+  }
+  return parts;
+}
+
+/** Substitutes `{0}`, `{1}`… in `text` with `args` (a placeholder without an argument stays). */
 export function formatText(text: string, args: readonly (string | number)[]): string {
-  return text.replace(/\{(\d+)\}/g, (m, i: string) => {
-    const v = args[Number(i)];
-    return v === undefined ? m : String(v);
-  });
+  const parts = templateOf(text);
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const v = args[parts[i] as number];
+    out += (v === undefined ? `{${parts[i]}}` : String(v)) + (parts[i + 1] as string);
+  }
+  return out;
 }

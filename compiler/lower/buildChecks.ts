@@ -21,6 +21,8 @@ interface StageChecks {
   last: { cmd: Span | null; entrypoint: Span | null; healthcheck: Span | null };
 }
 
+const KEYWORD = { cmd: "CMD", entrypoint: "ENTRYPOINT", healthcheck: "HEALTHCHECK" } as const;
+
 /** What a stage name must look like once lower-cased (compiler/ast/from.ts reports the others). */
 const VALID_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
@@ -105,8 +107,9 @@ export class BuildChecks {
 
   /** MultipleInstructionsDisallowed: reported at the earlier instruction, which has no effect. */
   private replaces(kind: keyof StageChecks["last"], span: Span): void {
+    // Every replaced one is reported, as BuildKit does (a generated spec may have thousands).
     const prev = this.current.last[kind];
-    if (prev !== null) this.ctx.report("multipleInstructions", prev, [kind.toUpperCase(), this.ctx.lineOf(span)]);
+    if (prev !== null) this.ctx.report("multipleInstructions", prev, [KEYWORD[kind]]);
     this.current.last[kind] = span;
   }
 

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { compile, type CompileOptions, type SourceReader } from "../../compiler/compile.js";
 import { BUILDKIT_CHECK_RULES, CHECK_BUILD_ARG } from "../../compiler/diagnostics/checks.js";
-import { messages, type MessageDef } from "../../compiler/diagnostics/messages.js";
+import { formatText, messages, type MessageDef } from "../../compiler/diagnostics/messages.js";
 
 /** A spec with one warning of each implemented rule, a vmspec-only warning (VS3006) and no error. */
 const BODY = "FROM scratch\nMAINTAINER me\nRUN a \\\n\n  b\nENV A=$NOPE\nARG UNUSED\n";
@@ -162,6 +162,21 @@ test("the new build checks obey skip= and error= like the others", () => {
   const e = compile("s.vmspec", "# check=error=true\n" + text);
   assert.ok(e.hasErrors);
   assert.equal(summary(e), ["error VS2029", "error VS3014", "error VS3013", "error VS3013"]);
+});
+
+test("formatText substitutes like a regex replace of {n}, for every catalogue text and random ones", () => {
+  const reference = (text: string, args: readonly (string | number)[]) =>
+    text.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
+  const texts = Object.values(messages as Record<string, MessageDef>).flatMap((m) => (m.hint === undefined ? [m.text] : [m.text, m.hint]));
+  for (const text of texts) for (const args of [[], ["a"], ["a", 2, "$1 {0}"]]) assert.is(formatText(text, args), reference(text, args), text);
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.constantFrom("{0}", "{1}", "{12}", "{", "}", "{x}"), fc.string({ maxLength: 4 }))), fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer())), (parts, args) => {
+      const text = parts.join("");
+      assert.is(formatText(text, args), reference(text, args));
+      assert.is(formatText(text, args), reference(text, args), "a cached template gives the same");
+    }),
+    { numRuns: 500, seed: 5 },
+  );
 });
 
 test.run();
