@@ -63,15 +63,17 @@ console.log(
 
 function report(label: string, text: string, instructions: number, reps: number): Timing {
   let errors = 0;
+  let warnings = 0;
   const t = time(() => {
     const r = compile("bench.vmspec", text);
     errors = r.diagnostics.filter((d) => d.severity === "error").length;
+    warnings = r.diagnostics.length - errors;
   }, reps);
   const mb = text.length / 1e6;
   const ms = primary(t);
   const other = secondary(t, mb);
   console.log(
-    `${label.padEnd(34)} ${(mb).toFixed(2).padStart(6)} MB  ${ms.toFixed(1).padStart(7)} ms  ${(mb / (ms / 1000)).toFixed(1).padStart(6)} MB/s  ${Math.round(instructions / (ms / 1000)).toLocaleString("en-US").padStart(10)} instr/s  (${other})  errors=${errors}`,
+    `${label.padEnd(34)} ${(mb).toFixed(2).padStart(6)} MB  ${ms.toFixed(1).padStart(7)} ms  ${(mb / (ms / 1000)).toFixed(1).padStart(6)} MB/s  ${Math.round(instructions / (ms / 1000)).toLocaleString("en-US").padStart(10)} instr/s  (${other})  errors=${errors} warnings=${warnings}`,
   );
   return t;
 }
