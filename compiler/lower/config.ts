@@ -8,9 +8,12 @@ import type { LowerContext } from "./context.js";
 import { addOp, type StageState } from "./stage.js";
 import { parseDurationText, parseExposeText, parseSignalText } from "./values.js";
 
-/** A command as argv: exec form as is, shell form wrapped in the stage's SHELL (J4). */
+/**
+ * A command as argv: exec form as is (the AST's own list, shared: exactly sized and, like the IR,
+ * never modified once built, compiler/arrays.ts), shell form wrapped in the stage's SHELL (J4).
+ */
 export function commandArgv(st: StageState, c: CommandForm): string[] {
-  return c.form === "exec" ? c.args.slice() : shellArgv(st.config.shell, c.text);
+  return c.form === "exec" ? c.args : shellArgv(st.config.shell, c.text);
 }
 
 /**

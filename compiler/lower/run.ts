@@ -32,7 +32,7 @@ export function lowerRun(ctx: LowerContext, st: StageState, n: RunNode): void {
   const c = n.command;
   if (c === null && n.heredocs.length === 0) return;
   if (c !== null && c.form === "exec") {
-    args = c.args.slice();
+    args = c.args; // shared with the AST (see commandArgv in config.ts)
   } else {
     const text = c?.text ?? "";
     const only = n.heredocs.length === 1 && /^\d*<<-?\S+$/.test(text.trim());
