@@ -9,18 +9,5 @@ export interface SpecCstNode extends CstNode {
 
 export type SpecCstChildren = {
   Directive?: IToken[];
-  instruction?: InstructionCstNode[];
-};
-
-export interface InstructionCstNode extends CstNode {
-  name: "instruction";
-  children: InstructionCstChildren;
-}
-
-export type InstructionCstChildren = {
-  Onbuild?: IToken[];
-  Nested?: IToken[];
-  Keyword?: IToken[];
-  Args?: IToken[];
-  Heredoc?: IToken[];
+  Instruction?: IToken[];
 };

@@ -2,7 +2,7 @@
 // column are computed lazily from offsets, for diagnostics). Implements the file-level rules of
 // DOCKERFILE.md §1 (L1–L8), parser directives (§2) and heredoc bodies (§5 H1–H2).
 import type { IToken, TokenType } from "chevrotain";
-import { Args, Directive, Heredoc, KEYWORDS, keywordTokens, Nested, Onbuild, UnknownKeyword } from "./tokens.js";
+import { Directive, KEYWORDS, keywordTokens, Onbuild, UnknownKeyword } from "./tokens.js";
 import { rawWords } from "./rawWords.js";
 
 /** The escape character of a file (`# escape=` directive, DOCKERFILE.md D3). */
@@ -18,15 +18,30 @@ export interface DirectivePayload {
 }
 
 /**
- * Payload of an Args token whose logical line spans several physical lines (absent otherwise: then
- * `image[i]` is at source offset `startOffset + i`). `segments` maps offsets in `image` back to the
- * source: flat pairs [textOffset, sourceOffset, …], one per joined physical line.
+ * An instruction token: one logical line (grammar/tokens.ts `Instruction`), of its keyword's token
+ * type. `image`, `startOffset` and `endOffset` are the keyword as written (what chevrotain's
+ * messages quote); the argument text and the heredocs are fields of the token. The argument text
+ * is not copied out of the source: it is `argsText(source, token)`, cut when an instruction is
+ * built (compiler/ast/build.ts), so a large spec's texts are not all kept alive at once.
  */
-export interface ArgsPayload {
-  segments: number[];
+export interface InstructionToken extends IToken {
+  /** Source offset of the argument text's first character (just after the keyword when it is empty). */
+  argsStart: number;
+  /** Length of the argument text: the rest of the logical line after the keyword, blanks trimmed. */
+  argsLength: number;
+  /**
+   * Null when the argument text is source[argsStart, argsStart + argsLength). When it joins several
+   * physical lines: flat pairs [textOffset, sourceOffset, …], one per joined part, mapping offsets in
+   * the text back to the source (each part runs to the next part's text offset).
+   */
+  segments: number[] | null;
+  /** The heredocs the line opens, in order; null when none. */
+  heredocs: HeredocPayload[] | null;
+  /** ONBUILD: the instruction it triggers (null when the line has none). Null for other keywords. */
+  nested: InstructionToken | null;
 }
 
-/** Payload of a Heredoc token. The token's `startOffset` is the first body line. */
+/** A heredoc of an instruction (`InstructionToken.heredocs`). */
 export interface HeredocPayload {
   /** Delimiter with quotes removed. */
   name: string;
@@ -43,6 +58,10 @@ export interface HeredocPayload {
   wordLength: number;
   /** True when EOF came before the terminator. */
   unterminated: boolean;
+  /** Source offset of the first body line (the source length when there is none). */
+  bodyStart: number;
+  /** Source offset just past the terminator line (before its line break), or the source length. */
+  bodyEnd: number;
 }
 
 /** A lexical problem; the compiler maps `kind` to a catalogued diagnostic. */
@@ -127,9 +146,56 @@ function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
 }
 
-function tok(type: TokenType, image: string, start: number, end: number, payload?: unknown): IToken {
-  // A plain literal of one fixed shape (cheaper than createTokenInstance's line/column fields).
-  return { image, startOffset: start, endOffset: end, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type, payload };
+function directiveToken(image: string, start: number, end: number, payload: DirectivePayload): IToken {
+  // A plain literal (cheaper than createTokenInstance's line/column fields).
+  return { image, startOffset: start, endOffset: end, tokenTypeIdx: Directive.tokenTypeIdx!, tokenType: Directive, payload };
+}
+
+function instructionToken(
+  kw: KeywordInfo,
+  start: number,
+  argsStart: number,
+  argsLength: number,
+  segments: number[] | null,
+  heredocs: HeredocPayload[] | null,
+  nested: InstructionToken | null,
+): InstructionToken {
+  // A plain literal of one fixed shape, all fields set at once.
+  const type = kw.type;
+  return {
+    image: kw.image,
+    startOffset: start,
+    endOffset: start + kw.image.length - 1,
+    tokenTypeIdx: type.tokenTypeIdx!,
+    tokenType: type,
+    payload: undefined,
+    argsStart,
+    argsLength,
+    segments,
+    heredocs,
+    nested,
+  };
+}
+
+/** The argument text of instruction token `t` lexed from `source` (continuation lines joined). */
+export function argsText(source: string, t: InstructionToken): string {
+  return joinedText(source, t.argsStart, t.argsLength, t.segments);
+}
+
+/**
+ * The text of `length` characters that starts at source offset `start` (segments null), or that
+ * joins the source parts `segments` describes (flat [textOffset, sourceOffset] pairs; each part
+ * runs to the next one's text offset, the last to `length`).
+ */
+export function joinedText(source: string, start: number, length: number, segments: readonly number[] | null): string {
+  if (segments === null) return source.slice(start, start + length);
+  let text = "";
+  for (let p = 0; p < segments.length; p += 2) {
+    const end = p + 2 < segments.length ? segments[p + 2]! : length;
+    const from = segments[p + 1]!;
+    text += source.slice(from, from + end - segments[p]!);
+  }
+  return text;
 }
 
 /** A cursor over physical lines. `end` excludes the `\n` and a trailing `\r`. */
@@ -165,7 +231,7 @@ class Lines {
 
 /**
  * Lexes a vmspec/Dockerfile source. Never throws; problems are returned as values.
- * Token stream shape: Directive* (Keyword|UnknownKeyword Args? Heredoc* | Onbuild Keyword? Args? Heredoc*)*
+ * Token stream shape: Directive* Instruction* (one `InstructionToken` per logical line).
  */
 export function lex(text: string): LexResult {
   const lexer = new Lexer(text);
@@ -216,7 +282,7 @@ export class Lexer {
         }
       }
       const payload: DirectivePayload = { key, value, keyOffset, valueOffset };
-      this.directives.push(tok(Directive, line, lines.lineStart, lines.lineEnd - 1, payload));
+      this.directives.push(directiveToken(line, lines.lineStart, lines.lineEnd - 1, payload));
     }
   }
 
@@ -301,47 +367,40 @@ function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[
     problems.push({ kind: "emptyContinuation", offset: emptyContinuationAt, length: 0 });
   }
 
-  // Keyword = first word (L1); Args = the rest, whitespace-trimmed.
+  // Keyword = first word (L1); arguments = the rest, whitespace-trimmed.
   let k = from;
   while (k < to && !isWs(line.charCodeAt(k))) k++;
   const kw = keywordAt(line, from, k);
   const kwStart = s; // the keyword is at the start of the first physical line
-  let heredocs = kw.heredocs;
+  // ONBUILD's arguments and heredocs belong to the instruction it triggers (nestedKw).
+  let nestedKw: KeywordInfo | null = null;
+  let nestedStart = 0;
   if (kw.type === Onbuild) {
-    tokens.push(tok(Onbuild, kw.image, kwStart, kwStart + (k - from) - 1));
     while (k < to && isWs(line.charCodeAt(k))) k++;
     const n0 = k;
     while (k < to && !isWs(line.charCodeAt(k))) k++;
-    heredocs = false;
     if (k > n0) {
-      const nested = keywordAt(line, n0, k);
-      heredocs = nested.heredocs;
-      const ns = segments === null ? n0 : mapOffset(segments, n0);
-      tokens.push(tok(Nested, nested.image, ns, ns + nested.image.length - 1));
+      nestedKw = keywordAt(line, n0, k);
+      nestedStart = segments === null ? n0 : mapOffset(segments, n0);
     }
-  } else {
-    tokens.push(tok(kw.type, kw.image, kwStart, kwStart + (k - from) - 1));
   }
+  const owner = nestedKw ?? kw;
   while (k < to && isWs(line.charCodeAt(k))) k++;
   let aEnd = to;
   while (aEnd > k && isWs(line.charCodeAt(aEnd - 1))) aEnd--;
-  let argsText = "";
-  // Offset table of argsText (null: argsText[i] is at source offset aStart + i).
+  // Offset table of the argument text (null: its character i is at source offset aStart + i).
   let argsSegments: number[] | null = null;
-  let aStart = 0;
+  let aStart = (nestedKw !== null ? nestedStart : kwStart) + owner.image.length;
   if (aEnd > k) {
-    argsText = line.slice(k, aEnd);
     if (segments !== null && segments.length > 2) argsSegments = shiftSegments(segments, k);
     aStart = argsSegments !== null ? argsSegments[1]! : segments === null ? k : segments[1]! + k;
     if (argsSegments !== null && argsSegments.length === 2) argsSegments = null;
-    const aLast = segments === null ? aEnd - 1 : mapOffset(segments, aEnd - 1);
-    const payload: ArgsPayload | undefined = argsSegments === null ? undefined : { segments: argsSegments };
-    tokens.push(tok(Args, argsText, aStart, aLast, payload));
   }
 
   // §5: heredocs, for RUN/COPY/ADD (also under ONBUILD).
-  if (heredocs && argsText.length > 0 && argsText.includes("<<")) {
-    for (const w of rawWords(argsText)) {
+  let heredocs: HeredocPayload[] | null = null;
+  if (owner.heredocs && includesHeredocOpener(line, k, aEnd)) {
+    for (const w of rawWords(line.slice(k, aEnd))) {
       const m = HEREDOC_RE.exec(w.text);
       if (m === null || m[3]!.length === 0) continue;
       const unq = unquoteDelimiter(m[3]!);
@@ -366,7 +425,7 @@ function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[
       if (!terminated) {
         problems.push({ kind: "unterminatedHeredoc", offset: wordOffset, length: w.text.length, arg: unq.name });
       }
-      const payload: HeredocPayload = {
+      (heredocs ??= []).push({
         name: unq.name,
         chomp,
         expand: unq.expand,
@@ -375,12 +434,26 @@ function lexLogicalLine(text: string, lines: Lines, esc: number, tokens: IToken[
         wordOffset,
         wordLength: w.text.length,
         unterminated: !terminated,
-      };
-      const endOff = terminated ? lines.lineEnd : text.length;
-      tokens.push(tok(Heredoc, content, bodyStart, Math.max(bodyStart, endOff - 1), payload));
+        bodyStart,
+        bodyEnd: terminated ? lines.lineEnd : text.length,
+      });
     }
   }
+
+  const argsLength = aEnd > k ? aEnd - k : 0;
+  if (nestedKw === null) {
+    tokens.push(instructionToken(kw, kwStart, aStart, argsLength, argsSegments, heredocs, null));
+  } else {
+    const nested = instructionToken(nestedKw, nestedStart, aStart, argsLength, argsSegments, heredocs, null);
+    tokens.push(instructionToken(kw, kwStart, kwStart + kw.image.length, 0, null, null, nested));
+  }
   return true;
+}
+
+/** Whether line[from, to) contains `<<` (no slice; `indexOf` would search past `to`, to the end of the file). */
+function includesHeredocOpener(line: string, from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) if (line.charCodeAt(i) === 60 && line.charCodeAt(i - 1) === 60) return true;
+  return false;
 }
 
 /** Maps an offset in a joined logical line to a source offset using flat [textOff, srcOff] pairs. */

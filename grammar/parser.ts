@@ -1,7 +1,8 @@
 // The chevrotain parser: token stream from grammar/lexer.ts → CST. Rules are class properties; one
-// parser instance is reused; recovery is on so a malformed instruction does not hide later ones.
+// parser instance is reused; recovery is on so a stray token is reported and skipped, and the
+// instructions after it are still parsed.
 import { CstParser, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
-import { allTokens, Args, Directive, Heredoc, Keyword, Nested, Onbuild } from "./tokens.js";
+import { allTokens, Directive, Instruction } from "./tokens.js";
 
 /** The vmspec grammar. Use `parse` rather than this class directly. */
 export class VmspecParser extends CstParser {
@@ -10,43 +11,27 @@ export class VmspecParser extends CstParser {
     this.performSelfAnalysis();
   }
 
-  /** spec := directive* instruction* */
-  spec = this.RULE("spec", () => {
-    this.MANY(() => this.CONSUME(Directive));
-    this.MANY2(() => this.SUBRULE(this.instruction));
-  });
-
   /**
-   * instruction := (ONBUILD Nested? | Keyword) Args? Heredoc*
-   * One CST node per instruction (the grammar is line-shaped; flags and words are split later, in
-   * compiler/ast, where each instruction family knows its own argument syntax).
+   * spec := Directive* Instruction*
+   * The grammar is line-shaped: the lexer makes each logical line one Instruction token (its
+   * keyword's type, carrying the arguments and heredocs; ONBUILD carries its trigger), and flags
+   * and words are split later, in compiler/ast, where each instruction family knows its own
+   * argument syntax. So the CST is one node whose Instruction tokens are the file's instructions
+   * in order, with no rule invocation (and CST node) per instruction.
    */
-  instruction = this.RULE("instruction", () => {
-    this.OR(this.instructionStart);
-    this.OPTION2(this.consumeArgs);
-    this.MANY(this.consumeHeredoc);
+  spec = this.RULE("spec", () => {
+    this.MANY(this.consumeDirective);
+    this.MANY2(this.consumeInstruction);
   });
 
-  // The rule's inner functions and OR alternatives, made once rather than on every instruction
-  // (chevrotain's documented way to keep a hot rule from allocating closures per call).
-  private readonly consumeNested = (): void => {
-    this.CONSUME(Nested);
+  // The loops' bodies, made once rather than on every parse (chevrotain's documented way to keep
+  // a hot rule from allocating closures per call).
+  private readonly consumeDirective = (): void => {
+    this.CONSUME(Directive);
   };
-  private readonly consumeArgs = (): void => {
-    this.CONSUME(Args);
+  private readonly consumeInstruction = (): void => {
+    this.CONSUME(Instruction);
   };
-  private readonly consumeHeredoc = (): void => {
-    this.CONSUME(Heredoc);
-  };
-  private readonly instructionStart = [
-    {
-      ALT: (): void => {
-        this.CONSUME(Onbuild);
-        this.OPTION(this.consumeNested);
-      },
-    },
-    { ALT: (): void => void this.CONSUME(Keyword) },
-  ];
 }
 
 let shared: VmspecParser | undefined;

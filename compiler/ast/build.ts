@@ -1,11 +1,11 @@
 // CST → AST for one file: dispatches each instruction to its family module, maps lexer and parser
 // problems to catalogued diagnostics. Never throws.
 import type { IToken } from "chevrotain";
-import { KEYWORD_IMAGES, Lexer, type ArgsPayload, type HeredocPayload, type LexProblem, type LexResult } from "../../grammar/lexer.js";
+import { argsText, joinedText, KEYWORD_IMAGES, Lexer, type HeredocPayload, type InstructionToken, type LexProblem, type LexResult } from "../../grammar/lexer.js";
 import type { DirectivePayload } from "../../grammar/lexer.js";
-import type { SpecCstNode, InstructionCstNode } from "../../grammar/cst.js";
+import type { SpecCstNode } from "../../grammar/cst.js";
 import { parse, type ParseResult } from "../../grammar/parser.js";
-import { KEYWORDS, keywordTokens } from "../../grammar/tokens.js";
+import { KEYWORDS, keywordTokens, Onbuild } from "../../grammar/tokens.js";
 import { didYouMean } from "../diagnostics/didYouMean.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import { buildCmd, buildHealthcheck, buildRun, buildShell } from "./command.js";
@@ -67,27 +67,26 @@ export function buildInstruction(raw: RawInstruction): Instruction {
 /** The heredoc payloads of the many instructions without heredocs (one shared, never-mutated list). */
 const NO_HEREDOC_PAYLOADS: readonly HeredocPayload[] = Object.freeze([]);
 
-function rawOf(ctx: AstContext, kw: IToken, args: IToken | undefined, heredocs: IToken[] | undefined): RawInstruction {
-  const payload = args?.payload as ArgsPayload | undefined;
+/** The raw instruction of an instruction token lexed from `source`, whose upper-case keyword is `keyword`. */
+function rawOf(ctx: AstContext, source: string, t: InstructionToken, keyword: string): RawInstruction {
   return new RawInstruction(
     ctx,
-    KEYWORD_IMAGES.get(kw.image) ?? kw.image.toUpperCase(),
-    kw.image,
-    { file: ctx.file, offset: kw.startOffset, length: kw.image.length },
-    args?.image ?? "",
-    args?.startOffset ?? kw.startOffset + kw.image.length,
-    payload?.segments ?? null,
-    heredocs === undefined ? NO_HEREDOC_PAYLOADS : heredocs.map((h) => h.payload as HeredocPayload),
+    keyword,
+    t.image,
+    { file: ctx.file, offset: t.startOffset, length: t.image.length },
+    argsText(source, t),
+    t.argsStart,
+    t.segments,
+    t.heredocs ?? NO_HEREDOC_PAYLOADS,
   );
 }
 
 const FORBIDDEN_TRIGGERS = new Set(["ONBUILD", "FROM", "MAINTAINER", "INCLUDE"]);
 
-/** Builds an `ONBUILD <instruction>` node (with its trigger) from the CST. */
-function buildOnbuild(ctx: AstContext, node: InstructionCstNode, onbuild: IToken): Instruction {
-  const c = node.children;
+/** Builds an `ONBUILD <instruction>` node (with its trigger) from its token. */
+function buildOnbuild(ctx: AstContext, source: string, onbuild: InstructionToken): Instruction {
   const span = { file: ctx.file, offset: onbuild.startOffset, length: onbuild.image.length };
-  const nested = c.Nested?.[0];
+  const nested = onbuild.nested;
   const result: Instruction = {
     kind: "onbuild",
     keyword: "ONBUILD",
@@ -99,11 +98,11 @@ function buildOnbuild(ctx: AstContext, node: InstructionCstNode, onbuild: IToken
     trigger: null,
     triggerText: "",
   };
-  if (nested === undefined) {
+  if (nested === null) {
     ctx.diags.report("onbuildMissing", ctx.path, span.offset, span.length);
     return result;
   }
-  const raw = rawOf(ctx, nested, c.Args?.[0], c.Heredoc);
+  const raw = rawOf(ctx, source, nested, KEYWORD_IMAGES.get(nested.image) ?? nested.image.toUpperCase());
   const end = raw.fullSpan();
   result.span = { file: ctx.file, offset: span.offset, length: end.offset + end.length - span.offset };
   result.triggerText = raw.text.length > 0 ? `${nested.image} ${raw.text}` : nested.image;
@@ -123,17 +122,21 @@ export function reportLexProblems(problems: readonly LexProblem[], path: string,
   }
 }
 
-/** Builds a file's AST from its lex and parse results; reports lexer, parser and per-instruction diagnostics. */
+/**
+ * Builds a file's AST from its source text and the results of lexing and parsing it; reports lexer,
+ * parser and per-instruction diagnostics.
+ */
 export function buildFileAst(
   file: number,
   path: string,
+  text: string,
   lexed: LexResult,
   parsed: ParseResult,
   diags: DiagnosticBag,
 ): FileAst {
   reportLexProblems(lexed.problems, path, diags);
-  const loaded = new LoadedFile({ file, path, escape: lexed.escape, diags }, null);
-  addParsed(loaded, parsed);
+  const loaded = new LoadedFile({ file, path, escape: lexed.escape, diags }, text);
+  addParsed(loaded, text, parsed);
   return astOf(loaded);
 }
 
@@ -144,24 +147,43 @@ export function buildFileAst(
  */
 const CHUNK_INSTRUCTIONS = 1024;
 
+/** An instruction keyword and the node kind it builds. */
+interface KeywordEntry {
+  keyword: string;
+  kind: Instruction["kind"];
+}
+
 /**
- * Keyword and node kind of each known keyword's token type, by `tokenTypeIdx`. Every keyword
- * builds the node kind of its own name in lower case (buildInstruction; test/compiler/program.test.ts
- * checks each one).
+ * Every keyword a LoadedFile records, by id: those of KEYWORDS (each builds the node kind of its own
+ * name in lower case, see buildInstruction; test/compiler/program.test.ts checks each one), then
+ * ONBUILD and unknown words (whose keyword is their own spelling, upper-cased).
  */
-const KEYWORD_BY_TOKEN: readonly ({ keyword: string; kind: Instruction["kind"] } | undefined)[] = (() => {
-  const table: ({ keyword: string; kind: Instruction["kind"] } | undefined)[] = [];
-  for (const keyword of KEYWORDS) {
-    const lower = keyword.toLowerCase();
-    table[keywordTokens.get(lower)!.tokenTypeIdx!] = { keyword, kind: lower as Instruction["kind"] };
-  }
+const ENTRIES: readonly KeywordEntry[] = [
+  ...KEYWORDS.map((keyword) => ({ keyword, kind: keyword.toLowerCase() as Instruction["kind"] })),
+  { keyword: "ONBUILD", kind: "onbuild" },
+  { keyword: "UNKNOWN", kind: "unknown" },
+];
+const UNKNOWN_ID = ENTRIES.length - 1;
+
+/** Entry id by token type (`tokenTypeIdx`) of a known keyword's token. */
+const ID_BY_TOKEN: readonly (number | undefined)[] = (() => {
+  const table: number[] = [];
+  KEYWORDS.forEach((k, id) => (table[keywordTokens.get(k.toLowerCase())!.tokenTypeIdx!] = id));
   return table;
 })();
+
+/** Entry id by node kind (each kind is built by one keyword). */
+const ID_BY_KIND: ReadonlyMap<Instruction["kind"], number> = new Map(ENTRIES.map((e, id) => [e.kind, id]));
+
+/** Flag bits beside the entry id: the instruction is in `built`, or has a `RawRest`. */
+const BUILT = 0x80;
+const HAS_REST = 0x40;
+const ID_MASK = 0x3f;
 
 /**
  * Kinds built when a file is loaded: what is read before lowering reaches it (FROM splits stages,
  * MACHINE arch sets platforms, INCLUDE pulls in files), plus ONBUILD (built with its nested
- * instruction from the CST) and unknown keywords (rare).
+ * instruction from its token) and unknown keywords (rare).
  */
 function isBuiltOnLoad(kind: Instruction["kind"]): boolean {
   return kind === "from" || kind === "machine" || kind === "include" || kind === "unknown" || kind === "onbuild";
@@ -169,13 +191,12 @@ function isBuiltOnLoad(kind: Instruction["kind"]): boolean {
 
 /**
  * What a raw instruction has beyond its keyword and offsets, kept only when it has any: the
- * keyword as written when it is not the usual upper-case spelling, the argument text when it is
- * not a plain slice of the source (it joins continuation lines, with segments mapping it back),
- * and heredocs.
+ * keyword as written when it is not the usual upper-case spelling, the segments of an argument
+ * text that joins continuation lines (the text itself is cut from the source when built), and
+ * heredocs.
  */
 interface RawRest {
   word: string | null;
-  text: string | null;
   segments: readonly number[] | null;
   heredocs: readonly HeredocPayload[];
 }
@@ -185,31 +206,27 @@ interface RawRest {
  * instruction of a program until lowering reaches it; as typed AST nodes that was ~560 bytes and
  * ~10 objects per instruction, and every minor GC of the compile copied them (bench/compile: the
  * AST was 60% of what a compile kept alive). So only the kinds lowering must see ahead of time are
- * built when the file is loaded (`isBuiltOnLoad`); of the others the file keeps the keyword and
- * three numbers in flat arrays (plus a `RawRest` for the few with more), and `node(i)` builds the
- * instruction, slicing its text from the source and reporting its diagnostics, when lowering
- * reaches it; the node then dies young.
+ * built when the file is loaded (`isBuiltOnLoad`); of the others the file keeps a keyword id and
+ * three offsets in typed arrays (outside the GC heap: nothing for a minor GC to copy or scan),
+ * plus a `RawRest` for the few with more, and `node(i)` builds the instruction, cutting its text
+ * from the source and reporting its diagnostics, when lowering reaches it; the node then dies young.
  */
 export class LoadedFile {
   readonly directives: DirectiveNode[] = [];
-  /** Per instruction: the node kind. */
-  private readonly kinds: Instruction["kind"][] = [];
-  /** Per instruction: the upper-case keyword (one of the lexer's constants when known). */
-  private readonly keywords: string[] = [];
+  private count = 0;
+  /** Per instruction: its keyword's id in ENTRIES, with the flag bits BUILT and HAS_REST. */
+  private ids = new Uint8Array(64);
   /** Per instruction: source offset of the keyword, then start offset and length of the argument text. */
   private offsets = new Int32Array(3 * 64);
-  /** Per instruction: the node if it was built when loaded, else null. */
-  private readonly built: (Instruction | null)[] = [];
-  /** Per instruction: what else it has (see `RawRest`), or null. */
-  private readonly rest: (RawRest | null)[] = [];
+  /** The nodes built when loaded, by instruction index (flag BUILT). */
+  private readonly built = new Map<number, Instruction>();
+  /** What the few instructions with more than a keyword and offsets have, by index (flag HAS_REST). */
+  private readonly rest = new Map<number, RawRest>();
 
-  /**
-   * `source` is the file's text; null when it is not at hand (`buildFileAst`), and then every
-   * argument text is kept as the lexer made it.
-   */
+  /** `source` is the file's text, which the instruction tokens given to `add` were lexed from. */
   constructor(
     readonly ctx: AstContext,
-    private readonly source: string | null,
+    private readonly source: string,
   ) {}
 
   get escape(): "\\" | "`" {
@@ -217,12 +234,12 @@ export class LoadedFile {
   }
   /** Number of instructions. */
   get length(): number {
-    return this.kinds.length;
+    return this.count;
   }
 
   /** The kind of instruction `i`, without building it. */
   kind(i: number): Instruction["kind"] {
-    return this.kinds[i]!;
+    return ENTRIES[this.ids[i]! & ID_MASK]!.kind;
   }
 
   /** The upper-case keyword of instruction `i` (the word upper-cased when it is unknown). */
@@ -247,75 +264,63 @@ export class LoadedFile {
    * diagnostics (the bag drops repeats); the compiler builds each one once per use.
    */
   node(i: number): Instruction {
-    return this.built[i] ?? buildInstruction(this.raw(i));
+    return (this.ids[i]! & BUILT) !== 0 ? this.built.get(i)! : buildInstruction(this.raw(i));
   }
 
-  /** Adds an instruction from its CST tokens, building it now if its kind needs that. */
-  add(kw: IToken, args: IToken | undefined, heredocs: IToken[] | undefined): void {
-    const word = kw.image;
-    // A known keyword's token type says which it is (no string hashing); others are upper-cased.
-    const known = KEYWORD_BY_TOKEN[kw.tokenTypeIdx!];
-    const keyword = known?.keyword ?? word.toUpperCase();
-    const kind = known?.kind ?? "unknown";
-    const i = this.kinds.length;
-    this.kinds.push(kind);
-    this.keywords.push(keyword);
-    const text = args?.image ?? "";
-    this.setOffsets(i, kw.startOffset, args?.startOffset ?? kw.startOffset + word.length, text.length);
-    const segments = (args?.payload as ArgsPayload | undefined)?.segments ?? null;
-    // The lexer's contract (grammar/lexer.ts): an Args token without segments is the source text
-    // at its offset, verbatim, so it need not be kept.
-    const keepText = segments !== null || this.source === null;
-    if (word !== keyword || keepText || heredocs !== undefined) {
-      this.rest.push({
-        word: word !== keyword ? word : null,
-        text: keepText ? text : null,
-        segments,
-        heredocs: heredocs === undefined ? NO_HEREDOC_PAYLOADS : heredocs.map((h) => h.payload as HeredocPayload),
-      });
-    } else {
-      this.rest.push(null);
+  /** Adds an instruction from its token, building it now if its kind needs that. */
+  add(t: InstructionToken): void {
+    // A known keyword's token type says which it is (no string hashing).
+    const id = ID_BY_TOKEN[t.tokenTypeIdx] ?? UNKNOWN_ID;
+    const i = this.push(id, t.startOffset, t.argsStart, t.argsLength);
+    if (isBuiltOnLoad(ENTRIES[id]!.kind)) {
+      this.ids[i] |= BUILT;
+      const keyword = id === UNKNOWN_ID ? t.image.toUpperCase() : ENTRIES[id]!.keyword;
+      this.built.set(i, buildInstruction(rawOf(this.ctx, this.source, t, keyword)));
+    } else if (t.image !== ENTRIES[id]!.keyword || t.segments !== null || t.heredocs !== null) {
+      this.ids[i] |= HAS_REST;
+      const word = t.image !== ENTRIES[id]!.keyword ? t.image : null;
+      this.rest.set(i, { word, segments: t.segments, heredocs: t.heredocs ?? NO_HEREDOC_PAYLOADS });
     }
-    this.built.push(isBuiltOnLoad(kind) ? buildInstruction(this.raw(i)) : null);
   }
 
   /** Adds an instruction built by the caller (ONBUILD). */
   addBuilt(node: Instruction): void {
-    this.kinds.push(node.kind);
-    this.keywords.push(node.keyword);
-    this.setOffsets(this.kinds.length - 1, node.span.offset, node.span.offset, 0);
-    this.rest.push(null);
-    this.built.push(node);
+    const i = this.push(ID_BY_KIND.get(node.kind) ?? UNKNOWN_ID, node.span.offset, node.span.offset, 0);
+    this.ids[i] |= BUILT;
+    this.built.set(i, node);
   }
 
-  /**
-   * Sets instruction `i`'s offsets, growing the array as needed. A typed array rather than a
-   * `number[]`: multi-argument push() was a visible share of loading (bench/compile), and the
-   * numbers sit outside the GC heap.
-   */
-  private setOffsets(i: number, keyword: number, start: number, length: number): void {
-    if (3 * i + 3 > this.offsets.length) {
-      const grown = new Int32Array(2 * this.offsets.length);
-      grown.set(this.offsets);
-      this.offsets = grown;
+  /** Appends an instruction's id and offsets, growing the arrays as needed; returns its index. */
+  private push(id: number, keyword: number, start: number, length: number): number {
+    const i = this.count++;
+    if (i === this.ids.length) {
+      const ids = new Uint8Array(2 * i);
+      ids.set(this.ids);
+      this.ids = ids;
+      const offsets = new Int32Array(6 * i);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
     }
+    this.ids[i] = id;
     this.offsets[3 * i] = keyword;
     this.offsets[3 * i + 1] = start;
     this.offsets[3 * i + 2] = length;
+    return i;
   }
 
+  /** The raw instruction `i` (one not built when loaded: a known keyword). */
   private raw(i: number): RawInstruction {
-    const keyword = this.keywords[i]!;
+    const keyword = ENTRIES[this.ids[i]! & ID_MASK]!.keyword;
     const offset = this.offsets[3 * i]!;
     const start = this.offsets[3 * i + 1]!;
-    const rest = this.rest[i];
+    const rest = (this.ids[i]! & HAS_REST) !== 0 ? this.rest.get(i)! : null;
     const word = rest?.word ?? keyword;
     return new RawInstruction(
       this.ctx,
       keyword,
       word,
       { file: this.ctx.file, offset, length: word.length },
-      rest?.text ?? this.source!.slice(start, start + this.offsets[3 * i + 2]!),
+      joinedText(this.source, start, this.offsets[3 * i + 2]!, rest?.segments ?? null),
       start,
       rest?.segments ?? null,
       rest?.heredocs ?? NO_HEREDOC_PAYLOADS,
@@ -334,7 +339,7 @@ export function loadFile(file: number, path: string, text: string, diags: Diagno
   for (;;) {
     const tokens: IToken[] = [];
     const more = lexer.next(tokens, CHUNK_INSTRUCTIONS);
-    if (tokens.length > 0) addParsed(loaded, parse(tokens));
+    if (tokens.length > 0) addParsed(loaded, text, parse(tokens));
     if (!more) break;
   }
   reportLexProblems(lexer.problems, path, diags);
@@ -343,7 +348,7 @@ export function loadFile(file: number, path: string, text: string, diags: Diagno
 
 /**
  * Lexes, parses and builds a file's whole AST. Gives the same CST and diagnostics as
- * `buildFileAst(…, parse(lex(text).tokens), …)`, since the grammar is a list of self-contained
+ * `buildFileAst(…, text, lexed, parse(lexed.tokens), …)`, since the grammar is a list of self-contained
  * instructions and each chunk `loadFile` parses is whole instructions.
  */
 export function parseFileAst(file: number, path: string, text: string, diags: DiagnosticBag): FileAst {
@@ -358,7 +363,7 @@ function astOf(loaded: LoadedFile): FileAst {
 }
 
 /** Adds the directives and instructions of one parsed token run to `loaded`, reporting parse errors. */
-function addParsed(loaded: LoadedFile, parsed: ParseResult): void {
+function addParsed(loaded: LoadedFile, source: string, parsed: ParseResult): void {
   const ctx = loaded.ctx;
   for (const e of parsed.errors) {
     const t = e.token;
@@ -368,14 +373,15 @@ function addParsed(loaded: LoadedFile, parsed: ParseResult): void {
   const cst = parsed.cst as SpecCstNode;
   const file = ctx.file;
   for (const t of cst.children.Directive ?? []) {
+    if (t.isInsertedInRecovery === true) continue;
     const p = t.payload as DirectivePayload;
     loaded.directives.push({ key: p.key, value: p.value, span: { file, offset: t.startOffset, length: t.image.length } });
   }
-  for (const node of cst.children.instruction ?? []) {
-    if (node.recoveredNode) continue;
-    const c = node.children;
-    const keyword = c.Keyword;
-    if (keyword !== undefined) loaded.add(keyword[0]!, c.Args?.[0], c.Heredoc);
-    else if (c.Onbuild !== undefined) loaded.addBuilt(buildOnbuild(ctx, node, c.Onbuild[0]!));
+  for (const token of cst.children.Instruction ?? []) {
+    // A token chevrotain inserted while recovering is not one the lexer made (no arguments).
+    if (token.isInsertedInRecovery === true) continue;
+    const t = token as InstructionToken; // the lexer makes every Instruction token an InstructionToken
+    if (t.tokenType === Onbuild) loaded.addBuilt(buildOnbuild(ctx, source, t));
+    else loaded.add(t);
   }
 }

@@ -9,6 +9,7 @@ import { KEYWORDS } from "../../grammar/tokens.js";
 import { parse } from "../../grammar/parser.js";
 import { DiagnosticBag } from "../../compiler/diagnostics/diagnostic.js";
 import { loadProgram, type SourceReader } from "../../compiler/program.js";
+import type { OnbuildNode, RunNode } from "../../compiler/ast/types.js";
 
 const files = (m: Record<string, string>): SourceReader => ({
   read: (p) => (p in m ? { ok: true, text: m[p]! } : { ok: false, message: "ENOENT" }),
@@ -90,21 +91,29 @@ test("asts is every file's full AST, as parseFileAst builds it", () => {
   assert.is(r.asts, r.asts, "built once");
 });
 
-test("instructions sliced from the source when built equal those built from the lexer's texts", () => {
-  // loadFile keeps only offsets for an argument text that is a plain slice of the source;
-  // buildFileAst (no source at hand) keeps every text the lexer made. Both must give one AST.
-  const specs = [
-    "FROM a\nRUN echo  hi  \t\nCOPY a b\n",
-    "\uFEFFFROM a\r\nRUN x \\\r\n  y\r\nENV A=1 \\\n\n  B=2\n",
-    "# escape=`\nFROM a\nRUN a `\n  b\nLABEL x=\"y z\"\n",
-    "FROM a\nRUN <<EOF cat\nbody\nEOF\nCOPY <<A <<B /x/\n1\nA\n2\nB\nonbuild run  x \\\n # c\n y\n",
-    "FROM a\nRUN \\\n\n  # comment\n  z\nEXPOSE 80 \\\n",
+test("argument texts are cut from the source when built, continuation lines joined, spans pointing back", () => {
+  // LoadedFile keeps offsets (and segments for joined lines), not texts; buildFileAst (one parse of
+  // the whole file) and parseFileAst (chunks) must agree.
+  const cases: [string, string][] = [
+    ["FROM a\nRUN echo  hi  \t\nCOPY a b\n", "echo  hi"],
+    ["\uFEFFFROM a\r\nRUN x \\\r\n  y\r\nENV A=1 \\\n\n  B=2\n", "x   y"],
+    ["# escape=`\nFROM a\nRUN a `\n  b\nLABEL x=\"y z\"\n", "a   b"],
+    ["FROM a\nRUN <<EOF cat\nbody\nEOF\nCOPY <<A <<B /x/\n1\nA\n2\nB\nonbuild run  x \\\n # c\n y\n", "<<EOF cat"],
+    ["FROM a\nRUN \\\n\n  # comment\n  z\nEXPOSE 80 \\\n", "z"],
   ];
-  for (const text of specs) {
+  for (const [text, command] of cases) {
     const lexed = lex(text);
-    const whole = buildFileAst(0, "x", lexed, parse(lexed.tokens), new DiagnosticBag());
+    const whole = buildFileAst(0, "x", text, lexed, parse(lexed.tokens), new DiagnosticBag());
     assert.equal(parseFileAst(0, "x", text, new DiagnosticBag()), whole, JSON.stringify(text));
+    const run = whole.instructions.find((i) => i.kind === "run") as RunNode;
+    assert.equal(run.command?.form === "shell" && run.command.text, command);
+    // The span runs from the first character of the text to its last, in the source.
+    const span = run.command!.span;
+    assert.is(text.slice(span.offset, span.offset + 1), command[0]);
+    assert.is(text[span.offset + span.length - 1], command[command.length - 1]);
   }
+  const onbuild = parseFileAst(0, "x", "onbuild run  x \\\n # c\n y\n", new DiagnosticBag()).instructions[0] as OnbuildNode;
+  assert.is(onbuild.triggerText, "run x  y");
 });
 
 test.run();

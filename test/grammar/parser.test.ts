@@ -1,23 +1,22 @@
 // The chevrotain parser over lexer tokens: CST shape, reuse of one instance, error recovery.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { lex } from "../../grammar/lexer.js";
+import { lex, type InstructionToken } from "../../grammar/lexer.js";
 import { parse, parserInstance } from "../../grammar/parser.js";
-import { Args, keywordTokens } from "../../grammar/tokens.js";
+import { Directive, keywordTokens } from "../../grammar/tokens.js";
 import type { SpecCstNode } from "../../grammar/cst.js";
 import { buildFileAst, parseFileAst } from "../../compiler/ast/build.js";
 import { DiagnosticBag } from "../../compiler/diagnostics/diagnostic.js";
 
-test("one CST instruction node per instruction, with its tokens", () => {
+test("the CST lists the directives and, in order, one Instruction token per instruction", () => {
   const r = parse(lex("# escape=`\nFROM a\nRUN <<EOF\nx\nEOF\nONBUILD RUN y\n").tokens);
   assert.equal(r.errors, []);
   const cst = r.cst as SpecCstNode;
   assert.is(cst.children.Directive!.length, 1);
-  const ins = cst.children.instruction!;
-  assert.is(ins.length, 3);
-  assert.is(ins[1]!.children.Heredoc!.length, 1);
-  assert.is(ins[2]!.children.Onbuild!.length, 1);
-  assert.is(ins[2]!.children.Nested![0]!.image, "RUN");
+  const ins = cst.children.Instruction! as InstructionToken[];
+  assert.equal(ins.map((t) => t.tokenType.name), ["FROM", "RUN", "Onbuild"]);
+  assert.is(ins[1]!.heredocs!.length, 1);
+  assert.is(ins[2]!.nested!.image, "RUN");
 });
 
 test("the parser instance is reused", () => {
@@ -25,16 +24,20 @@ test("the parser instance is reused", () => {
 });
 
 test("a token stream the grammar rejects gives VS1005 and recovery continues", () => {
-  const lexed = lex("FROM a\nRUN b\n");
-  // Hand-made bad stream: an Args token where an instruction must start.
-  const bad = { ...lexed.tokens[1]!, tokenType: Args, tokenTypeIdx: Args.tokenTypeIdx! };
-  const tokens = [bad, ...lexed.tokens];
+  const text = "FROM a\nRUN b\nUSER c\n";
+  const lexed = lex(text);
+  // Hand-made bad stream: a Directive token after the first instruction (directives come first).
+  const bad = { ...lexed.tokens[1]!, tokenType: Directive, tokenTypeIdx: Directive.tokenTypeIdx!, payload: { key: "x", value: "y", keyOffset: 0, valueOffset: 0 } };
+  const tokens = [lexed.tokens[0]!, bad, ...lexed.tokens.slice(1)];
   const parsed = parse(tokens);
   assert.ok(parsed.errors.length > 0);
   const diags = new DiagnosticBag();
-  const ast = buildFileAst(0, "x", { ...lexed, tokens }, parsed, diags);
-  assert.ok(diags.items.some((d) => d.code === "VS1005"));
-  assert.ok(ast.instructions.length >= 1, "later instructions still parsed");
+  const ast = buildFileAst(0, "x", text, { ...lexed, tokens }, parsed, diags);
+  const syntax = diags.items.filter((d) => d.code === "VS1005");
+  assert.is(syntax.length, 1);
+  assert.is(syntax[0]!.offset, bad.startOffset, "reported at the stray token");
+  assert.equal(ast.instructions.map((i) => i.keyword), ["FROM", "RUN", "USER"], "the instructions after it still parsed");
+  assert.equal(ast.directives, [], "the stray token is skipped, not taken as a directive");
 });
 
 test("every keyword has its own token type", () => {
@@ -61,7 +64,7 @@ test("parsing in chunks gives the same AST and diagnostics as one parse of the w
   const text = parts.join("");
   const lexed = lex(text);
   const d1 = new DiagnosticBag();
-  const whole = buildFileAst(0, "x", lexed, parse(lexed.tokens), d1);
+  const whole = buildFileAst(0, "x", text, lexed, parse(lexed.tokens), d1);
   const d2 = new DiagnosticBag();
   const chunked = parseFileAst(0, "x", text, d2);
   assert.is(chunked.instructions.length, whole.instructions.length);

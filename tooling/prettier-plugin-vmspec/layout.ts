@@ -1,8 +1,7 @@
 // Source text → formatting layout: directives, comments, blank lines and instructions, each
 // instruction as its logical text (continuations joined exactly like grammar/lexer.ts) plus where its
 // physical line breaks and in-continuation comments were, and its heredoc bodies verbatim.
-import type { IToken } from "chevrotain";
-import { lex, type DirectivePayload, type EscapeChar } from "../../grammar/lexer.js";
+import { lex, type DirectivePayload, type EscapeChar, type InstructionToken } from "../../grammar/lexer.js";
 
 /** A physical line break inside an instruction, and the comment lines that sat in it. */
 export interface LineBreak {
@@ -102,16 +101,8 @@ export function buildLayout(text: string): Layout | null {
     return -1;
   };
   while (t < tokens.length) {
-    const head = tokens[t]!;
-    const type = head.tokenType.name;
-    if (type !== "Onbuild" && type !== "Nested" && type !== "Args" && type !== "Heredoc") {
-      // a keyword (known or unknown)
-    } else if (type !== "Onbuild") {
-      return null; // stray token: not a shape the lexer produces
-    }
-    const group: IToken[] = [head];
-    t++;
-    while (t < tokens.length && ["Nested", "Args", "Heredoc"].includes(tokens[t]!.tokenType.name)) group.push(tokens[t++]!);
+    if (tokens[t]!.tokenType.name === "Directive") return null; // stray token: not a shape the lexer produces
+    const head = tokens[t++] as InstructionToken; // every other token is one instruction
     let first = lineAt(text, text.lastIndexOf("\n", head.startOffset - 1) + 1);
     let kwStart = head.startOffset;
     const other = gap(first.start);
@@ -127,11 +118,10 @@ export function buildLayout(text: string): Layout | null {
     const { node, next, leading } = ins;
     for (const c of leading) nodes.push({ kind: "comment", text: c });
     pos = next;
-    const heredocs = group.filter((g) => g.tokenType.name === "Heredoc");
+    const heredocs = (head.nested ?? head).heredocs ?? [];
     if (heredocs.length > 0) {
-      const from = Math.min(heredocs[0]!.startOffset, text.length);
-      const last = heredocs[heredocs.length - 1]!;
-      const to = Math.min(text.length, (last.endOffset ?? text.length) + 1);
+      const from = Math.min(heredocs[0]!.bodyStart, text.length);
+      const to = Math.min(text.length, heredocs[heredocs.length - 1]!.bodyEnd);
       if (from !== pos && from < text.length) return null;
       if (to > from) {
         let body = text.slice(from, to);
