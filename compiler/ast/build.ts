@@ -244,19 +244,24 @@ export class LoadedFile {
 
   /** The upper-case keyword of instruction `i` (the word upper-cased when it is unknown). */
   keyword(i: number): string {
-    return this.keywords[i]!;
+    const id = this.ids[i]! & ID_MASK;
+    // Unknown keywords are built when loaded (their node's keyword is UNKNOWN; `word` is as written).
+    return id === UNKNOWN_ID ? this.built.get(i)!.word.toUpperCase() : ENTRIES[id]!.keyword;
   }
 
   /** Instruction `i`'s keyword as written, or null when it is the usual upper-case spelling. */
   spelling(i: number): string | null {
-    const node = this.built[i];
-    if (node != null) return node.word === node.word.toUpperCase() ? null : node.word;
-    return this.rest[i]?.word ?? null;
+    const flags = this.ids[i]!;
+    if ((flags & BUILT) !== 0) {
+      const node = this.built.get(i)!;
+      return node.word === node.word.toUpperCase() ? null : node.word;
+    }
+    return (flags & HAS_REST) !== 0 ? this.rest.get(i)!.word : null;
   }
 
   /** The span of instruction `i`'s keyword, without building the instruction. */
   keywordSpan(i: number): Span {
-    return { file: this.ctx.file, offset: this.offsets[3 * i]!, length: (this.spelling(i) ?? this.keywords[i]!).length };
+    return { file: this.ctx.file, offset: this.offsets[3 * i]!, length: (this.spelling(i) ?? this.keyword(i)).length };
   }
 
   /**
