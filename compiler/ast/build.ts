@@ -340,7 +340,7 @@ export class LoadedFile {
  */
 export function loadFile(file: number, path: string, text: string, diags: DiagnosticBag): LoadedFile {
   const lexer = new Lexer(text);
-  const loaded = new LoadedFile({ file, path, escape: lexer.escape, diags }, text);
+  const loaded = new LoadedFile({ file, path, escape: lexer.escape, diags, source: text }, text);
   for (;;) {
     const tokens: IToken[] = [];
     const more = lexer.next(tokens, CHUNK_INSTRUCTIONS);

@@ -83,31 +83,37 @@ const FLAG_STOP = SPACE | EQUALS | QUOTE | BACKSLASH;
 /** {@link extractFlags} without its fast path for a text without flags. */
 function flagWords(raw: RawInstruction, from: number): FlagWords {
   const t = raw.text;
+  // The fast path reads characters from raw.src (text index i is src index base + i).
+  const src = raw.src;
+  const base = raw.base;
   let i = from;
   for (;;) {
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    if (i + 1 >= t.length || t.charCodeAt(i) !== 45 || t.charCodeAt(i + 1) !== 45) return { flags: flags.take(), rest: i };
+    while (i < t.length && isSpace(src.charCodeAt(base + i))) i++;
+    if (i + 1 >= t.length || src.charCodeAt(base + i) !== 45 || src.charCodeAt(base + i + 1) !== 45) return { flags: flags.take(), rest: i };
     const s = i;
     // Fast path: a flag word without quotes or backslashes is cut straight from the text.
-    let e = i + 2;
-    let eq = -1; // the first `=`
+    const end = base + t.length;
+    let e = base + i + 2; // a src index
+    let eq = -1; // the first `=` (src index)
     let c = 0;
-    while (e < t.length) {
-      c = t.charCodeAt(e);
+    while (e < end) {
+      c = src.charCodeAt(e);
       if (c < 256 && (CHAR_CLASS[c]! & FLAG_STOP) !== 0) {
         if (c !== 61) break;
         if (eq < 0) eq = e;
       }
       e++;
     }
-    if (e >= t.length || isSpace(c)) {
-      i = e;
-      if (e === s + 2) {
+    if (e >= end || isSpace(c)) {
+      const name = src.slice(base + s + 2, eq < 0 ? e : eq);
+      const value = eq < 0 ? null : src.slice(eq + 1, e);
+      i = e - base;
+      if (i === s + 2) {
         // A lone `--` ends the flags.
-        while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+        while (i < t.length && isSpace(src.charCodeAt(base + i))) i++;
         return { flags: flags.take(), rest: i };
       }
-      flags.add(new SpannedFlag(t.slice(s + 2, eq < 0 ? e : eq), eq < 0 ? null : t.slice(eq + 1, e), raw.ctx.file, raw.offsetOf(s), raw.lengthOf(s, e)));
+      flags.add(new SpannedFlag(name, value, raw.ctx.file, raw.offsetOf(s), raw.lengthOf(s, i)));
       continue;
     }
     let word = "";

@@ -10,14 +10,15 @@ import { fit } from "../arrays.js";
  * span as if the word had been built first (same offsets), without building it.
  */
 function splitPair(raw: RawInstruction, s: number, e: number, eq: number): KeyValue {
-  const t = raw.text;
+  const src = raw.src;
+  const base = raw.base;
   const file = raw.ctx.file;
   const offset = raw.offsetOf(s);
   const length = raw.lengthOf(s, e);
   const k = eq - s;
   return {
-    key: new SpannedWord(t.slice(s, eq), file, offset, k),
-    value: new SpannedWord(t.slice(eq + 1, e), file, offset + k + 1, Math.max(0, length - k - 1)),
+    key: new SpannedWord(src.slice(base + s, base + eq), file, offset, k),
+    value: new SpannedWord(src.slice(base + eq + 1, base + e), file, offset + k + 1, Math.max(0, length - k - 1)),
   };
 }
 
@@ -41,26 +42,28 @@ export function buildKeyValue(raw: RawInstruction, kind: "env" | "label" | "arg"
     flags: ok,
     pairs: NO_PAIRS,
   };
-  const t = raw.text;
-  const n = t.length;
+  const n = raw.text.length;
   const esc = raw.ctx.escape.charCodeAt(0);
+  // Characters are read from raw.src (text index i is src index base + i).
+  const src = raw.src;
+  const base = raw.base;
   // One pass over the quote-aware words; a Word is built only where one ends up in the AST or a
   // diagnostic.
   let first = true;
   let i = rest;
   for (;;) {
-    while (i < n && isSpace(t.charCodeAt(i))) i++;
+    while (i < n && isSpace(src.charCodeAt(base + i))) i++;
     if (i >= n) break;
     const s = i;
-    i = shellWordEnd(t, s, esc);
-    const eq = lastShellWord.eq;
+    i = shellWordEnd(src, base + s, esc, base + n) - base;
+    const eq = lastShellWord.eq < 0 ? -1 : lastShellWord.eq - base;
     if (kind === "arg") {
       if (eq === s) raw.report("argEmptyName", raw.span(s, i));
       else pairs.add(eq < 0 ? { key: raw.wordAt(s, i), value: null } : splitPair(raw, s, i, eq));
     } else if (eq < 0 && first) {
       // Legacy form: `ENV key value with spaces` (one pair; value is the rest of the line).
       const key = raw.wordAt(s, i);
-      while (i < n && isSpace(t.charCodeAt(i))) i++;
+      while (i < n && isSpace(src.charCodeAt(base + i))) i++;
       if (i >= n) raw.report("envMissingValue", key, [raw.keyword]);
       else node.pairs = [{ key, value: raw.wordAt(i, n) }];
       return node;

@@ -19,6 +19,12 @@ export interface AstContext {
   path: string;
   escape: "\\" | "`";
   diags: DiagnosticBag;
+  /**
+   * The file's text, when at hand. An argument text without continuation lines is a slice of it
+   * (the lexer's contract), and the word scanners read their characters here (see
+   * RawInstruction.src).
+   */
+  source?: string | null;
 }
 
 /** An instruction before typing: keyword and argument text with a map back to source offsets. */
@@ -36,7 +42,21 @@ export class RawInstruction {
     /** Flat [textOffset, sourceOffset] pairs when the text spans several lines, else null. */
     readonly segments: readonly number[] | null,
     readonly heredocPayloads: readonly HeredocPayload[],
-  ) {}
+  ) {
+    const source = ctx.source;
+    const inSource = segments === null && source !== undefined && source !== null;
+    this.src = inSource ? source : text;
+    this.base = inSource ? start : 0;
+  }
+
+  /**
+   * The string `text` lies in, at `base`: the file's text when `text` is a plain slice of it, else
+   * `text` itself. Scanners read characters and cut words here: charCodeAt on a flat string is
+   * markedly cheaper than on a slice of one, which V8 unwraps at every character.
+   */
+  readonly src: string;
+  /** Index in `src` of text[0]. */
+  readonly base: number;
 
   /** Source offset of text index `i`. */
   at(i: number): number {
@@ -72,7 +92,7 @@ export class RawInstruction {
 
   /** A Word for text[i, j). */
   wordAt(i: number, j: number): Word {
-    return new SpannedWord(this.text.slice(i, j), this.ctx.file, this.offsetOf(i), this.lengthOf(i, j));
+    return new SpannedWord(this.src.slice(this.base + i, this.base + j), this.ctx.file, this.offsetOf(i), this.lengthOf(i, j));
   }
 
   /** Span of the whole instruction (keyword through end of text). */
@@ -195,14 +215,17 @@ const words = new Collector<Word>();
 
 /** Adds the words of `splitWhitespace(raw, from)` to `into`. */
 export function collectWhitespaceWords(raw: RawInstruction, from: number, into: Collector<Word>): void {
-  const t = raw.text;
-  let i = from;
+  // Scans raw.src (indices there are text indices + base).
+  const src = raw.src;
+  const base = raw.base;
+  const end = base + raw.text.length;
+  let i = base + from;
   for (;;) {
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    if (i >= t.length) return;
+    while (i < end && isSpace(src.charCodeAt(i))) i++;
+    if (i >= end) return;
     const s = i;
-    while (i < t.length && !isSpace(t.charCodeAt(i))) i++;
-    into.add(raw.wordAt(s, i));
+    while (i < end && !isSpace(src.charCodeAt(i))) i++;
+    into.add(raw.wordAt(s - base, i - base));
   }
 }
 
@@ -222,28 +245,30 @@ export function splitShellWords(raw: RawInstruction, from: number): Word[] {
  * `k=v` pairs) and would otherwise allocate a Word per word only to throw it away.
  */
 export function shellWordRanges(raw: RawInstruction, from: number): number[] {
-  const t = raw.text;
+  // Scans raw.src (indices there are text indices + base).
+  const src = raw.src;
+  const base = raw.base;
+  const end = base + raw.text.length;
   const esc = raw.ctx.escape.charCodeAt(0);
   const out: number[] = [];
-  let i = from;
+  let i = base + from;
   for (;;) {
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    if (i >= t.length) return out;
+    while (i < end && isSpace(src.charCodeAt(i))) i++;
+    if (i >= end) return out;
     const s = i;
-    i = shellWordEnd(t, s, esc);
-    out.push(s, i);
+    i = shellWordEnd(src, s, esc, end);
+    out.push(s - base, i - base);
   }
 }
 
 /**
- * End of the quote-aware word starting at t[s] (not a space): the index of the first unquoted
- * whitespace after it, or t.length. `esc` is the escape character's code. Also notes the word's
+ * End of the quote-aware word starting at t[s] (not a space) in t[…, n): the index of the first
+ * unquoted whitespace after it, or n. `esc` is the escape character's code. Also notes the word's
  * first `=` (quoted or escaped ones count too) in {@link lastShellWord}, for ENV/LABEL/ARG pairs.
  */
-export function shellWordEnd(t: string, s: number, esc: number): number {
+export function shellWordEnd(t: string, s: number, esc: number, n = t.length): number {
   // Characters in none of these classes only advance the scan.
   const special = SPACE | EQUALS | QUOTE | escapeClass(esc);
-  const n = t.length;
   let i = s;
   let quote = 0;
   let eq = -1;

@@ -16,7 +16,7 @@ export function buildString(raw: RawInstruction, kind: StringNode["kind"]): Stri
   const t = raw.text;
   const value = rest < t.length ? raw.wordAt(rest, t.length) : null;
   // The usual single word is the value itself: share its Word rather than keep an equal copy.
-  const words = value !== null && !hasSpace(t, rest) ? [value] : splitWhitespace(raw, rest);
+  const words = value !== null && !hasSpace(raw.src, raw.base + rest, raw.base + t.length) ? [value] : splitWhitespace(raw, rest);
   const node: StringNode = { kind, keyword: raw.keyword, word: raw.word, span: raw.fullSpan(), keywordSpan: raw.keywordSpan, heredocs: NO_HEREDOCS, flags: ok, value, words };
   if (kind === "kernel") return node; // the value is the (optional) kernel command line
   // USER/WORKDIR/STOPSIGNAL take the rest of the line as one value (BuildKit parseString);
@@ -28,9 +28,9 @@ export function buildString(raw: RawInstruction, kind: StringNode["kind"]): Stri
   return node;
 }
 
-/** True when text[from..] contains whitespace (then it is not a single word). */
-function hasSpace(t: string, from: number): boolean {
-  for (let i = from; i < t.length; i++) if (isSpace(t.charCodeAt(i))) return true;
+/** True when t[from, end) contains whitespace (then it is not a single word). */
+function hasSpace(t: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) if (isSpace(t.charCodeAt(i))) return true;
   return false;
 }
 
