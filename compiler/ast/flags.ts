@@ -159,7 +159,7 @@ function flagWords(raw: RawInstruction, from: number): FlagWords {
  */
 export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.keyword): Flag[] {
   if (flags.length === 0) return fit(flags); // the shared empty list
-  const table = FLAG_SPECS.get(keyword) ?? NO_SPECS;
+  const table = FLAG_LISTS.get(keyword) ?? NO_FLAGS;
   // Names of the flags before the current one, as a set when there are many (a few are compared
   // directly: the usual one to three flags need no set).
   const seen = flags.length > FEW_FLAGS ? new Set<string>() : null;
@@ -167,7 +167,7 @@ export function checkFlags(raw: RawInstruction, flags: Flag[], keyword = raw.key
   let ok: Flag[] | null = null;
   for (let k = 0; k < flags.length; k++) {
     const f = flags[k]!;
-    const problem = flagProblem(raw, flags, k, table.get(f.name), seen, keyword);
+    const problem = flagProblem(raw, flags, k, specOf(table, f.name), seen, keyword);
     if (problem && ok === null) ok = flags.slice(0, k);
     else if (!problem && ok !== null) ok.push(f);
   }
@@ -221,14 +221,29 @@ function nameBefore(flags: readonly Flag[], k: number): boolean {
   return false;
 }
 
+/** One keyword's flag table as parallel lists of names and specs. */
+interface FlagList {
+  readonly names: readonly string[];
+  readonly specs: readonly FlagSpec[];
+}
+
 /**
- * FLAG_TABLE as maps. A flag name is a fresh slice of the source: a Map hashes it, where indexing
- * an object by it would first look it up in V8's string table (measurably slower per flag).
+ * FLAG_TABLE as lists, by keyword (a keyword is one of the lexer's constant strings, whose hash V8
+ * keeps). A flag's name is a fresh slice of the source: looking it up in a Map or an object first
+ * computes its hash (a call into the runtime) or looks it up in V8's string table, both slower than
+ * comparing it with the keyword's few names (mostly different lengths: one compare each).
  */
-const FLAG_SPECS: ReadonlyMap<string, ReadonlyMap<string, FlagSpec>> = new Map(
-  Object.entries(FLAG_TABLE).map(([k, table]) => [k, new Map(Object.entries(table))]),
+const FLAG_LISTS: ReadonlyMap<string, FlagList> = new Map(
+  Object.entries(FLAG_TABLE).map(([k, table]) => [k, { names: Object.keys(table), specs: Object.values(table) }]),
 );
-const NO_SPECS: ReadonlyMap<string, FlagSpec> = new Map();
+const NO_FLAGS: FlagList = { names: [], specs: [] };
+
+/** The spec of flag `name` in `list`, or undefined. */
+function specOf(list: FlagList, name: string): FlagSpec | undefined {
+  const names = list.names;
+  for (let k = 0; k < names.length; k++) if (names[k] === name) return list.specs[k];
+  return undefined;
+}
 
 /** The value of the last flag named `name` (`true` for a bare bool flag), or undefined. */
 export function flagValue(flags: readonly Flag[], name: string): string | undefined {
