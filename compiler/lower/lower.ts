@@ -88,19 +88,7 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
     }
   }
 
-  // Split into stages. Instructions are built as they are lowered (see LoadedFile); FROM and
-  // MACHINE were built when loaded, since the stage split and the platform prescan need them now.
-  // A stage's body is the positions after its FROM, up to the next FROM: `start` … `end - 1`.
-  const stageNodes: { from: FromNode; start: number; end: number; machines: ListNode[] }[] = [];
-  for (; i < ins.length; i++) {
-    const kind = ins.kind(i);
-    if (kind === "from") stageNodes.push({ from: ins.node(i) as FromNode, start: i + 1, end: i + 1, machines: [] });
-    else {
-      const stage = stageNodes[stageNodes.length - 1]!;
-      stage.end = i + 1;
-      if (kind === "machine") stage.machines.push(ins.node(i) as ListNode);
-    }
-  }
+  const stageNodes = splitStages(ins, i);
   if (stageNodes.length === 0) {
     let onlyArgs = true;
     for (let j = 0; j < ins.length; j++) if (ins.kind(j) !== "arg") onlyArgs = false;
@@ -156,11 +144,7 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
     if (st.base.kind === "stage") {
       for (const n of ctx.stageTriggers[st.base.stage] ?? []) lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
     }
-    for (let j = start; j < end; j++) {
-      const n = ins.node(j);
-      checks.instruction(n);
-      lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
-    }
+    lowerStageBody(ctx, st, checks, ins, start, end, buildArgs, consumed, globalScope);
     finishStage(ctx, st);
     stageSpans.push(st.spans);
     if (names[s] !== null && !ctx.stageNames.has(names[s]!)) ctx.stageNames.set(names[s]!, s);
@@ -175,12 +159,7 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
 
   // Reachability from the target.
   const reach = new Set<number>();
-  const visit = (x: number): void => {
-    if (reach.has(x)) return;
-    reach.add(x);
-    for (const d of ctx.stages[x]!.dependsOn) visit(d);
-  };
-  visit(target);
+  markReachable(ctx, target, reach);
   for (const st of ctx.stages) st.reachable = reach.has(st.index);
 
   const sortedArgs: Record<string, string> = {};
@@ -197,6 +176,65 @@ export function lowerProgram(program: Program, ctx: LowerContext): LowerResult {
   return { ir };
 }
 
+
+// The loops over every instruction live in functions of their own, not in lowerProgram: V8
+// optimises a long loop in place (OSR), and lowerProgram's optimised code then also covered the
+// once-per-compile code after its loops, which deoptimised it on every compile (no type feedback
+// yet, a new closure each call) and had V8 optimise the whole of it again, lowering inlined, for
+// the next compile (`node --trace-opt --trace-deopt`, bench/compile).
+
+/** A stage of the program: its FROM, its body (positions `start` … `end - 1`) and its MACHINEs. */
+interface StageNodes {
+  from: FromNode;
+  start: number;
+  end: number;
+  machines: ListNode[];
+}
+
+/**
+ * Splits positions `first` … of `ins` into stages. Instructions are built as they are lowered (see
+ * LoadedFile); FROM and MACHINE were built when loaded, since the stage split and the platform
+ * prescan need them now. A stage's body is the positions after its FROM, up to the next FROM.
+ */
+function splitStages(ins: Program["instructions"], first: number): StageNodes[] {
+  const stageNodes: StageNodes[] = [];
+  for (let i = first; i < ins.length; i++) {
+    const kind = ins.kind(i);
+    if (kind === "from") stageNodes.push({ from: ins.node(i) as FromNode, start: i + 1, end: i + 1, machines: [] });
+    else {
+      const stage = stageNodes[stageNodes.length - 1]!;
+      stage.end = i + 1;
+      if (kind === "machine") stage.machines.push(ins.node(i) as ListNode);
+    }
+  }
+  return stageNodes;
+}
+
+/** Lowers the body of stage `st`: positions `start` … `end - 1`, each checked just before. */
+function lowerStageBody(
+  ctx: LowerContext,
+  st: StageState,
+  checks: BuildChecks,
+  ins: Program["instructions"],
+  start: number,
+  end: number,
+  buildArgs: Record<string, string>,
+  consumed: Set<string>,
+  globalScope: Scope,
+): void {
+  for (let j = start; j < end; j++) {
+    const n = ins.node(j);
+    checks.instruction(n);
+    lowerInstruction(ctx, st, n, buildArgs, consumed, globalScope);
+  }
+}
+
+/** Adds stage `x` and every stage it depends on (transitively) to `reach`. */
+function markReachable(ctx: LowerContext, x: number, reach: Set<number>): void {
+  if (reach.has(x)) return;
+  reach.add(x);
+  for (const d of ctx.stages[x]!.dependsOn) markReachable(ctx, d, reach);
+}
 
 /** Declares the ARGs of one ARG instruction into `scope` (A1–A3). */
 export function declareArgs(
