@@ -53,16 +53,17 @@ export class InstructionSeq {
   get length(): number {
     return this.count;
   }
-  /** Appends instruction `index` of loaded file `file`. */
-  push(file: number, index: number): void {
+  /** Appends instructions `from` … `to - 1` of loaded file `file`. */
+  push(file: number, from: number, to: number): void {
+    if (to <= from) return;
     const f = this.loaded[file]!;
     const r = this.files.length - 1;
-    if (r < 0 || this.files[r] !== f || this.firsts[r]! + (this.count - this.starts[r]!) !== index) {
+    if (r < 0 || this.files[r] !== f || this.firsts[r]! + (this.count - this.starts[r]!) !== from) {
       this.starts.push(this.count);
       this.files.push(f);
-      this.firsts.push(index);
+      this.firsts.push(from);
     }
-    this.count++;
+    this.count += to - from;
   }
   /** The kind of instruction `i`, without building it. */
   kind(i: number): Instruction["kind"] {
@@ -119,11 +120,11 @@ export function loadProgram(rootPath: string, rootText: string, reader: SourceRe
     const path = files[fileIndex]!.path;
     stack.push(path);
     const file = loaded[fileIndex]!;
-    for (let j = 0; j < file.length; j++) {
-      if (file.kind(j) !== "include") {
-        instructions.push(fileIndex, j);
-        continue;
-      }
+    // The instructions between INCLUDEs go in as whole ranges (a spec without INCLUDE is one).
+    let next = 0;
+    for (const j of file.includes) {
+      instructions.push(fileIndex, next, j);
+      next = j + 1;
       const node = file.node(j) as StringNode; // INCLUDEs are built when loaded
       if (node.value === null || node.words.length !== 1) continue; // arity already reported
       const target = resolveInclude(path, node.words[0]!.text);
@@ -147,6 +148,7 @@ export function loadProgram(rootPath: string, rootText: string, reader: SourceRe
       }
       walk(idx);
     }
+    instructions.push(fileIndex, next, file.length);
     stack.pop();
   };
   walk(addFile(rootPath, rootText));

@@ -213,6 +213,8 @@ interface RawRest {
  */
 export class LoadedFile {
   readonly directives: DirectiveNode[] = [];
+  /** The indices of the INCLUDE instructions, in order. */
+  readonly includes: number[] = [];
   private count = 0;
   /** Per instruction: its keyword's id in ENTRIES, with the flag bits BUILT and HAS_REST. */
   private ids = new Uint8Array(64);
@@ -277,8 +279,10 @@ export class LoadedFile {
     // A known keyword's token type says which it is (no string hashing).
     const id = ID_BY_TOKEN[t.tokenTypeIdx] ?? UNKNOWN_ID;
     const i = this.push(id, t.startOffset, t.argsStart, t.argsLength);
-    if (isBuiltOnLoad(ENTRIES[id]!.kind)) {
+    const kind = ENTRIES[id]!.kind;
+    if (isBuiltOnLoad(kind)) {
       this.ids[i] |= BUILT;
+      if (kind === "include") this.includes.push(i);
       const keyword = id === UNKNOWN_ID ? t.image.toUpperCase() : ENTRIES[id]!.keyword;
       this.built.set(i, buildInstruction(rawOf(this.ctx, this.source, t, keyword)));
     } else if (t.image !== ENTRIES[id]!.keyword || t.segments !== null || t.heredocs !== null) {
