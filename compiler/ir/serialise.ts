@@ -278,15 +278,11 @@ function num(n: number): string {
 }
 
 /**
- * A JSON array of strings, a `str` per element. (JSON.stringify of the array costs about twice as
- * many instructions: its native writer checks and copies each character slower than the escape
- * check's regular expression, which copies nothing.)
+ * A JSON array of strings. JSON.stringify writes it: one native call and one flat string, cheaper
+ * than a `str` per element (fewer instructions, and no tree of pieces for the hash to flatten).
  */
 function strings(a: readonly string[]): string {
-  if (a.length === 0) return "[]";
-  let s = "[" + str(a[0]!);
-  for (let i = 1; i < a.length; i++) s += "," + str(a[i]!);
-  return s + "]";
+  return a.length === 0 ? "[]" : JSON.stringify(a);
 }
 
 /**
