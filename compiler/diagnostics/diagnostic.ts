@@ -21,7 +21,12 @@ export interface Diagnostic {
  */
 export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
-  private readonly seen = new Set<string>();
+  /**
+   * Offsets reported so far, per catalogue key and file. Nested maps of constant strings and a Set
+   * of numbers: a spec may report thousands of one warning, and a string key per report (code,
+   * file and offset joined) was most of what a report cost.
+   */
+  private readonly seen = new Map<MessageKey, Map<string, Set<number>>>();
 
   /** Reports catalogue entry `key` at (file, offset, length) with message arguments. */
   report(
@@ -32,13 +37,15 @@ export class DiagnosticBag {
     args: readonly (string | number)[] = [],
     hint?: string,
   ): void {
+    let byFile = this.seen.get(key);
+    if (byFile === undefined) this.seen.set(key, (byFile = new Map()));
+    let offsets = byFile.get(file);
+    if (offsets === undefined) byFile.set(file, (offsets = new Set()));
+    if (offsets.has(offset)) return;
+    offsets.add(offset);
     const def = messages[key];
-    const code = codeOf(key);
-    const k = `${code}\0${file}\0${offset}`;
-    if (this.seen.has(k)) return;
-    this.seen.add(k);
     const d: Diagnostic = {
-      code,
+      code: codeOf(key),
       severity: def.severity,
       file,
       offset: Math.max(0, offset),

@@ -130,9 +130,12 @@ export const messages = {
 /** A catalogue key. */
 export type MessageKey = keyof typeof messages;
 
+/** Printed codes by catalogue key, made once (a code string per report was a fresh string). */
+const CODES = new Map<MessageKey, string>(Object.entries(messages).map(([k, m]) => [k as MessageKey, `VS${m.code}`]));
+
 /** The printed code of a catalogue entry, e.g. `VS1005`. */
 export function codeOf(key: MessageKey): string {
-  return `VS${messages[key].code}`;
+  return CODES.get(key)!;
 }
 
 /**
