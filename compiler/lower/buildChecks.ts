@@ -5,6 +5,7 @@
 // `casing` runs once per file. The per-instruction work is a switch and a few comparisons: the
 // checks cost nothing measurable on bench/compile.
 import type { LoadedFile } from "../ast/build.js";
+import { VALID_STAGE_NAME } from "../ast/from.js";
 import type { FromNode, Instruction, Span, Word } from "../ast/types.js";
 import { SpannedWord } from "../ast/word.js";
 import type { LowerContext } from "./context.js";
@@ -22,9 +23,6 @@ interface StageChecks {
 }
 
 const KEYWORD = { cmd: "CMD", entrypoint: "ENTRYPOINT", healthcheck: "HEALTHCHECK" } as const;
-
-/** What a stage name must look like once lower-cased (compiler/ast/from.ts reports the others). */
-const VALID_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
 /** Names BuildKit reserves: `FROM scratch` and `--from=context` never mean a stage. */
 const RESERVED_STAGE_NAMES = new Set(["scratch", "context"]);
